@@ -1,0 +1,109 @@
+/* netral: the admin CLI for the list authority (keygen, sign, verify) and IT (import, status,
+ * check). Messages go to stderr, results to stdout; only main() exits. */
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "minisign.h"
+
+#define MAX_PASSPHRASE_BYTES 1024
+
+static const char USAGE[] =
+    "netral " NETRAL_VERSION ": signed lists of election-campaign accounts, for Netral.\n"
+    "\n"
+    "List authority (minisign-compatible keys and signatures):\n"
+    "  netral keygen [-p PUBKEY] [-s SECKEY] [-W] [-f]   make a signing key pair\n"
+    "  netral sign -s SECKEY [-W] -m FILE [-x SIG] [-t COMMENT] [-c COMMENT]\n"
+    "  netral verify (-p PUBKEY | -P BASE64) -m FILE [-x SIG] [-q | -Q]\n"
+    "IT department:\n"
+    "  netral import FILE [-x SIG] [--json]               verify and install a list\n"
+    "  netral status [--json]                             what is installed, where, last import\n"
+    "  netral check PLATFORM ACCOUNT [--json]             is this account listed?\n"
+    "  netral check URL [--json]\n"
+    "\n"
+    "`netral COMMAND --help` explains each. Directories: NETRAL_CONFIG_DIR (trusted keys in keys/*.pub)\n"
+    "and NETRAL_DATA_DIR (the database), by default /etc/netral and /var/lib/netral.\n"
+    "Exit status: 0 done (check: not listed), 1 failed or refused, 2 usage, 3 check: listed,\n"
+    "4 check: no valid list installed.\n";
+
+char *cli_read_passphrase(const char *prompt, int confirm)
+{
+    char *first = sodium_malloc(MAX_PASSPHRASE_BYTES), *second = sodium_malloc(MAX_PASSPHRASE_BYTES);
+    int tty = isatty(STDIN_FILENO);
+    struct termios saved, quiet;
+    int ok = 0;
+
+    if (first == NULL || second == NULL) {
+        fprintf(stderr, "netral: out of secure memory\n");
+        goto done;
+    }
+    for (int round = 0; round < (confirm && tty ? 2 : 1); round++) {
+        char *buf = round == 0 ? first : second;
+        if (tty) {
+            fprintf(stderr, "%s", round == 0 ? prompt : "Passphrase (again): ");
+            tcgetattr(STDIN_FILENO, &saved);
+            quiet = saved;
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        char *got = fgets(buf, MAX_PASSPHRASE_BYTES, stdin);
+        if (tty) {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+            fputc('\n', stderr);
+        }
+        if (got == NULL) {
+            fprintf(stderr, "netral: no passphrase given\n");
+            goto done;
+        }
+        buf[strcspn(buf, "\r\n")] = '\0';
+    }
+    if (confirm && tty && strcmp(first, second) != 0) {
+        fprintf(stderr, "netral: the passphrases differ\n");
+        goto done;
+    }
+    if (first[0] == '\0') {
+        fprintf(stderr, "netral: empty passphrase (use -W for a key without one)\n");
+        goto done;
+    }
+    ok = 1;
+done:
+    if (second != NULL) sodium_free(second);
+    if (!ok && first != NULL) {
+        sodium_free(first);
+        first = NULL;
+    }
+    return first;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } commands[] = {
+        {"keygen", cli_keygen}, {"sign", cli_sign},     {"verify", cli_verify},
+        {"import", cli_import}, {"status", cli_status}, {"check", cli_check},
+    };
+    netral_error err;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("netral %s\n", NETRAL_VERSION);
+        return EXIT_OK;
+    }
+    if (minisign_init(&err) != 0) {
+        fprintf(stderr, "netral: %s\n", err.msg);
+        return EXIT_FAILED;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "netral: unknown command '%s'\n\n%s", argv[1], USAGE);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* Where Netral keeps things, and the trusted public keys. */
+#ifndef NETRAL_CONFIG_H
+#define NETRAL_CONFIG_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "limits.h"
+#include "minisign.h"
+
+#define NETRAL_PATH_BYTES 4096
+
+/* File names inside the directories. */
+#define KEYS_SUBDIR "keys"              /* CONFIG/keys/NAME.pub: trusted list-signing keys */
+#define DB_FILE "netral.db"             /* DATA/netral.db: the installed list */
+#define LIST_COPY_FILE "list.jsonl"     /* DATA/list.jsonl(.minisig): the last verified list */
+#define LAST_IMPORT_FILE "last-import.json"
+#define IMPORT_LOCK_FILE "import.lock"
+
+typedef struct {
+    char config_dir[NETRAL_PATH_BYTES];   /* NETRAL_CONFIG_DIR, else the system default */
+    char data_dir[NETRAL_PATH_BYTES];     /* NETRAL_DATA_DIR, else the system default */
+    char db_path[NETRAL_PATH_BYTES];
+} netral_paths;
+
+int paths_resolve(netral_paths *out, netral_error *err);
+
+typedef struct {
+    minisign_pubkey keys[MAX_TRUSTED_KEYS];
+    size_t count;
+    size_t rejected;                      /* .pub files that did not parse */
+    char first_problem[NETRAL_ERROR_MSG_BYTES];
+} trusted_keys;
+
+/* Loads CONFIG/keys/ *.pub. A missing directory means no keys; a bad file is counted and
+ * described in first_problem, and does not stop the others from loading. */
+int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error *err);
+const minisign_pubkey *trusted_keys_find(const trusted_keys *keys,
+                                         const unsigned char keynum[MINISIGN_KEYNUM_BYTES]);
+
+#endif

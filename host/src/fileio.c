@@ -1,0 +1,141 @@
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fd_write_all(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len, netral_error *err)
+{
+    int fd = -1, rc = -1;
+    char *buf = NULL;
+    size_t used = 0;
+    struct stat st;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
+        goto done;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        netral_fail(err, NETRAL_E_IO, "%s is not a regular file", path);
+        goto done;
+    }
+    if ((unsigned long long)st.st_size > max) {
+        netral_fail(err, NETRAL_E_TOO_LARGE, "%s is %lld bytes, over the limit of %zu",
+                    path, (long long)st.st_size, max);
+        goto done;
+    }
+    /* Read up to max+1 bytes whatever fstat said: the file may grow while we read. */
+    buf = malloc(max + 2);
+    if (buf == NULL) {
+        netral_fail(err, NETRAL_E_NOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf + used, max + 1 - used);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", path, strerror(errno));
+            goto done;
+        }
+        if (n == 0) break;
+        used += (size_t)n;
+        if (used > max) {
+            netral_fail(err, NETRAL_E_TOO_LARGE, "%s is over the limit of %zu bytes", path, max);
+            goto done;
+        }
+    }
+    buf[used] = '\0';
+    *out = buf;
+    *out_len = used;
+    buf = NULL;
+    rc = 0;
+done:
+    free(buf);
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+int path_join(char *out, size_t out_size, const char *dir, const char *name, netral_error *err)
+{
+    int n = snprintf(out, out_size, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= out_size)
+        return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s/%s", dir, name);
+    return 0;
+}
+
+int fsync_parent_dir(const char *path, netral_error *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd, rc = 0;
+
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir) return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s", path);
+        memcpy(dir, path, n);
+        dir[n == 0 ? 1 : n] = '\0';
+        if (n == 0) dir[0] = '/';
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open directory %s: %s", dir, strerror(errno));
+    if (fsync(fd) != 0) rc = netral_fail(err, NETRAL_E_IO, "cannot sync directory %s: %s", dir, strerror(errno));
+    close(fd);
+    return rc;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, netral_error *err)
+{
+    char tmp[4096];
+    int fd = -1, rc = -1, n;
+
+    n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s", path);
+    (void)unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (fd_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", tmp, strerror(errno));
+        goto done;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot replace %s: %s", path, strerror(errno));
+        goto done;
+    }
+    rc = fsync_parent_dir(path, err);
+done:
+    if (fd >= 0) close(fd);
+    if (rc != 0) (void)unlink(tmp);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/* netral-host: the native messaging host. The browser starts it and talks to it over
+ * stdin/stdout; it answers from the installed list and never writes anything. Logs go to
+ * stderr only, and name no account. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "frame.h"
+#include "limits.h"
+#include "minisign.h"
+#include "protocol.h"
+
+/* Browsers pass: Chrome/Chromium/Edge the caller's origin "chrome-extension://ID/" (and on
+ * Windows "--parent-window=N"); Firefox the manifest path and the extension id. None of them
+ * changes what the host answers, so they are accepted and not used. */
+static int usage_requested(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+    return 0;
+}
+
+static int send_reply(char *reply)
+{
+    int rc;
+    if (reply == NULL) {
+        static const char oom[] = "{\"id\":null,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        return frame_write(STDOUT_FILENO, oom, sizeof oom - 1);
+    }
+    rc = frame_write(STDOUT_FILENO, reply, strlen(reply));
+    cJSON_free(reply);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    netral_paths paths;
+    netral_error err;
+    protocol_ctx *ctx = NULL;
+    unsigned char *buf = NULL;
+    int status = 1;
+
+    if (usage_requested(argc, argv)) {
+        printf("netral-host %s: Netral's native messaging host. Browsers start it; see `netral --help`.\n",
+               NETRAL_VERSION);
+        return 0;
+    }
+#ifdef _WIN32
+    _setmode(_fileno(stdin), _O_BINARY);
+    _setmode(_fileno(stdout), _O_BINARY);
+#else
+    signal(SIGPIPE, SIG_IGN);   /* a closed pipe shows as a write error, not a silent death */
+#endif
+    if (minisign_init(&err) != 0 || paths_resolve(&paths, &err) != 0) {
+        fprintf(stderr, "netral-host: %s\n", err.msg);
+        return 1;
+    }
+    ctx = protocol_ctx_new(&paths);
+    buf = malloc(MAX_REQUEST_BYTES);
+    if (ctx == NULL || buf == NULL) {
+        fprintf(stderr, "netral-host: out of memory\n");
+        goto done;
+    }
+    for (;;) {
+        size_t len = 0;
+        frame_status fs = frame_read(STDIN_FILENO, buf, MAX_REQUEST_BYTES, &len);
+        if (fs == FRAME_EOF) {
+            status = 0;
+            break;
+        }
+        if (fs == FRAME_TOO_LARGE) {
+            /* The rest of the stream cannot be trusted to be framed: say why, then stop. */
+            (void)send_reply(protocol_error_reply("frame_too_large", "request over the size limit; closing"));
+            fprintf(stderr, "netral-host: request over %u bytes; closing\n", MAX_REQUEST_BYTES);
+            status = 2;
+            break;
+        }
+        if (fs == FRAME_TRUNCATED) {
+            (void)send_reply(protocol_error_reply("truncated_frame", "the stream ended inside a request"));
+            fprintf(stderr, "netral-host: the stream ended inside a request\n");
+            status = 2;
+            break;
+        }
+        if (fs == FRAME_IO) {
+            perror("netral-host: read");
+            break;
+        }
+        if (send_reply(protocol_handle(ctx, buf, len)) != 0) {
+            perror("netral-host: write");
+            break;
+        }
+    }
+done:
+    free(buf);
+    protocol_ctx_free(ctx);
+    return status;
+}

@@ -1,0 +1,318 @@
+#include "protocol.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "account.h"
+#include "fileio.h"
+#include "importer.h"
+#include "isotime.h"
+#include "limits.h"
+#include "store.h"
+#include "utf8.h"
+
+struct protocol_ctx {
+    const netral_paths *paths;
+    store_reader *reader;
+};
+
+/* What is installed, read once per request. */
+typedef struct {
+    store *db;                /* NULL when no usable list */
+    store_meta meta;
+    int stale;
+    netral_error problem;     /* why db is NULL */
+} list_state;
+
+static const char *const ACTIONS[] = {"like", "react", "repost", "share", "quote", "reply",
+                                      "comment", "follow", "subscribe", "join", NULL};
+
+protocol_ctx *protocol_ctx_new(const netral_paths *paths)
+{
+    protocol_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) return NULL;
+    ctx->paths = paths;
+    ctx->reader = store_reader_new(paths->db_path);
+    if (ctx->reader == NULL) {
+        free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void protocol_ctx_free(protocol_ctx *ctx)
+{
+    if (ctx == NULL) return;
+    store_reader_free(ctx->reader);
+    free(ctx);
+}
+
+static void load_list_state(protocol_ctx *ctx, list_state *st)
+{
+    memset(st, 0, sizeof *st);
+    st->db = store_reader_get(ctx->reader, &st->problem);
+    if (st->db != NULL && store_get_meta(st->db, &st->meta, &st->problem) != 0) st->db = NULL;
+    if (st->db != NULL) st->stale = netral_now() >= st->meta.expires;
+}
+
+static void add_time(cJSON *o, const char *name, int64_t t)
+{
+    char text[ISOTIME_BYTES];
+    isotime_format(t, text);
+    cJSON_AddStringToObject(o, name, text);
+}
+
+static cJSON *error_object(const char *code, const char *message)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", message);
+    return e;
+}
+
+static void set_error(cJSON *reply, const char *code, const char *message)
+{
+    cJSON_AddItemToObject(reply, "error", error_object(code, message));
+}
+
+/* ---- hello and status ---- */
+
+static void add_list_info(cJSON *reply, const list_state *st)
+{
+    if (st->db == NULL) {
+        cJSON_AddNullToObject(reply, "list");
+        cJSON_AddStringToObject(reply, "list_problem", st->problem.msg);
+        return;
+    }
+    cJSON *list = cJSON_AddObjectToObject(reply, "list");
+    cJSON_AddNumberToObject(list, "version", (double)st->meta.version);
+    cJSON_AddStringToObject(list, "issuer", st->meta.issuer);
+    add_time(list, "issued", st->meta.issued);
+    add_time(list, "expires", st->meta.expires);
+    add_time(list, "imported", st->meta.imported_at);
+    cJSON_AddNumberToObject(list, "entries", (double)st->meta.entries);
+    cJSON_AddNumberToObject(list, "accounts", (double)st->meta.accounts);
+    cJSON_AddStringToObject(list, "key_id", st->meta.key_id);
+    cJSON *elections = cJSON_Parse(st->meta.elections_json);
+    cJSON_AddItemToObject(list, "elections", elections ? elections : cJSON_CreateArray());
+    cJSON_AddBoolToObject(list, "stale", st->stale);
+}
+
+static void handle_hello(cJSON *reply, const list_state *st)
+{
+    cJSON_AddNumberToObject(reply, "protocol", NETRAL_PROTOCOL_VERSION);
+    cJSON_AddStringToObject(reply, "host_version", NETRAL_VERSION);
+    add_list_info(reply, st);
+}
+
+static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
+{
+    char path[NETRAL_PATH_BYTES], *text = NULL;
+    size_t len = 0;
+    netral_error err;
+    trusted_keys *keys = malloc(sizeof *keys);
+
+    handle_hello(reply, st);
+    cJSON_AddStringToObject(reply, "config_dir", ctx->paths->config_dir);
+    cJSON_AddStringToObject(reply, "data_dir", ctx->paths->data_dir);
+    cJSON_AddStringToObject(reply, "database", ctx->paths->db_path);
+
+    cJSON *ids = cJSON_AddArrayToObject(reply, "trusted_keys");
+    if (keys != NULL && trusted_keys_load(ctx->paths, keys, &err) == 0) {
+        for (size_t i = 0; i < keys->count; i++) {
+            char id[MINISIGN_KEY_ID_HEX_BYTES];
+            minisign_key_id_hex(keys->keys[i].keynum, id);
+            cJSON_AddItemToArray(ids, cJSON_CreateString(id));
+        }
+    }
+    free(keys);
+
+    cJSON *last = NULL;
+    if (path_join(path, sizeof path, ctx->paths->data_dir, LAST_IMPORT_FILE, &err) == 0 &&
+        file_read_bounded(path, 64 * 1024, &text, &len, &err) == 0)
+        last = cJSON_ParseWithLength(text, len);
+    cJSON_AddItemToObject(reply, "last_import", last ? last : cJSON_CreateNull());
+    free(text);
+}
+
+/* ---- check and check_batch ---- */
+
+static int valid_action(const cJSON *action)
+{
+    if (action == NULL) return 1;   /* optional */
+    if (!cJSON_IsString(action)) return 0;
+    for (const char *const *a = ACTIONS; *a != NULL; a++)
+        if (strcmp(action->valuestring, *a) == 0) return 1;
+    return 0;
+}
+
+/* Fills OUT with the verdict for one {platform, account, action} object, or returns -1 with
+ * an error code and message. */
+static int check_one(const list_state *st, const cJSON *item, cJSON *out, const char **code, netral_error *err)
+{
+    const cJSON *platform_item = cJSON_GetObjectItemCaseSensitive(item, "platform");
+    const cJSON *account_item = cJSON_GetObjectItemCaseSensitive(item, "account");
+    netral_platform platform = PLATFORM_NONE;
+    account_ref ref;
+    list_entity entity;
+    int found = 0;
+
+    *code = "bad_request";
+    if (!cJSON_IsObject(item)) return netral_fail(err, NETRAL_E_FORMAT, "a check item must be an object");
+    if (platform_item != NULL && !cJSON_IsString(platform_item))
+        return netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be a string");
+    if (!cJSON_IsString(account_item)) return netral_fail(err, NETRAL_E_FORMAT, "\"account\" must be a string");
+    if (!valid_action(cJSON_GetObjectItemCaseSensitive(item, "action")))
+        return netral_fail(err, NETRAL_E_FORMAT, "\"action\" must be one of like, react, repost, share, quote, "
+                                                 "reply, comment, follow, subscribe, join");
+    *code = "bad_account";
+    if (platform_item != NULL &&
+        platform_parse(platform_item->valuestring, strlen(platform_item->valuestring), &platform) != 0)
+        return netral_fail(err, NETRAL_E_ACCOUNT, "unknown platform");
+    if (account_normalize(platform, account_item->valuestring, strlen(account_item->valuestring), &ref, err) != 0)
+        return -1;
+
+    cJSON_AddStringToObject(out, "platform", platform_name(ref.platform));
+    cJSON_AddStringToObject(out, "account", ref.account);
+    if (st->db == NULL) {
+        cJSON_AddStringToObject(out, "verdict", "unknown");
+        cJSON_AddStringToObject(out, "reason", st->problem.msg);
+        cJSON_AddNullToObject(out, "list_version");
+        return 0;
+    }
+    if (store_lookup(st->db, &ref, &found, &entity, err) != 0) {
+        cJSON_AddStringToObject(out, "verdict", "unknown");
+        cJSON_AddStringToObject(out, "reason", err->msg);
+        cJSON_AddNullToObject(out, "list_version");
+        return 0;
+    }
+    cJSON_AddStringToObject(out, "verdict", found ? "listed" : "clear");
+    cJSON_AddNumberToObject(out, "list_version", (double)st->meta.version);
+    cJSON_AddBoolToObject(out, "stale", st->stale);
+    if (found) {
+        cJSON *e = cJSON_AddObjectToObject(out, "entity");
+        cJSON_AddStringToObject(e, "name", entity.name);
+        cJSON_AddStringToObject(e, "role", entity.role);
+        cJSON_AddStringToObject(e, "party", entity.party);
+        cJSON_AddStringToObject(e, "election", entity.election);
+        cJSON_AddStringToObject(e, "region", entity.region);
+    }
+    return 0;
+}
+
+static void handle_check(const list_state *st, const cJSON *request, cJSON *reply)
+{
+    const char *code;
+    netral_error err;
+    if (check_one(st, request, reply, &code, &err) != 0) set_error(reply, code, err.msg);
+}
+
+static void handle_check_batch(const list_state *st, const cJSON *request, cJSON *reply)
+{
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(request, "items");
+    const cJSON *item;
+    char message[128];
+
+    if (!cJSON_IsArray(items)) {
+        set_error(reply, "bad_request", "\"items\" must be an array");
+        return;
+    }
+    if (cJSON_GetArraySize(items) > (int)MAX_BATCH_ITEMS) {
+        snprintf(message, sizeof message, "at most %u items in one check_batch", MAX_BATCH_ITEMS);
+        set_error(reply, "too_many_items", message);
+        return;
+    }
+    cJSON *results = cJSON_AddArrayToObject(reply, "results");
+    cJSON_ArrayForEach(item, items) {
+        cJSON *result = cJSON_CreateObject();
+        const char *code;
+        netral_error err;
+        if (check_one(st, item, result, &code, &err) != 0) {
+            cJSON_Delete(result);
+            result = cJSON_CreateObject();
+            set_error(result, code, err.msg);
+        }
+        cJSON_AddItemToArray(results, result);
+    }
+    if (st->db != NULL) cJSON_AddNumberToObject(reply, "list_version", (double)st->meta.version);
+    else cJSON_AddNullToObject(reply, "list_version");
+}
+
+/* ---- the request ---- */
+
+static char *error_reply_with_id(cJSON *id, const char *code, const char *message)
+{
+    cJSON *reply = cJSON_CreateObject();
+    char *text;
+    if (reply == NULL) {
+        cJSON_Delete(id);
+        return NULL;
+    }
+    cJSON_AddItemToObject(reply, "id", id ? id : cJSON_CreateNull());
+    set_error(reply, code, message);
+    text = cJSON_PrintUnformatted(reply);
+    cJSON_Delete(reply);
+    return text;
+}
+
+char *protocol_error_reply(const char *code, const char *message)
+{
+    return error_reply_with_id(NULL, code, message);
+}
+
+char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
+{
+    cJSON *request = NULL, *reply = NULL, *id = NULL;
+    const char *end = NULL;
+    char *text = NULL;
+    list_state st;
+
+    if (len > MAX_REQUEST_BYTES) return protocol_error_reply("frame_too_large", "request over the size limit");
+    if (!utf8_valid(frame, len)) return protocol_error_reply("invalid_utf8", "the request is not valid UTF-8");
+    request = cJSON_ParseWithLengthOpts((const char *)frame, len, &end, 0);
+    if (request == NULL) return protocol_error_reply("invalid_json", "the request is not valid JSON");
+    while (end < (const char *)frame + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
+    if (end != (const char *)frame + len) {
+        cJSON_Delete(request);
+        return protocol_error_reply("invalid_json", "text after the JSON value");
+    }
+    if (!cJSON_IsObject(request)) {
+        cJSON_Delete(request);
+        return protocol_error_reply("not_an_object", "the request must be a JSON object");
+    }
+    id = cJSON_DetachItemFromObjectCaseSensitive(request, "id");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(request, "type");
+    if (!cJSON_IsString(type)) {
+        cJSON_Delete(request);
+        return error_reply_with_id(id, "bad_request", "\"type\" must be a string");
+    }
+
+    reply = cJSON_CreateObject();
+    if (reply == NULL) goto done;
+    cJSON_AddItemToObject(reply, "id", id ? id : cJSON_CreateNull());
+    id = NULL;
+    load_list_state(ctx, &st);
+    if (strcmp(type->valuestring, "check") == 0) handle_check(&st, request, reply);
+    else if (strcmp(type->valuestring, "check_batch") == 0) handle_check_batch(&st, request, reply);
+    else if (strcmp(type->valuestring, "hello") == 0) handle_hello(reply, &st);
+    else if (strcmp(type->valuestring, "status") == 0) handle_status(ctx, reply, &st);
+    else set_error(reply, "unknown_type", "unknown request type");
+
+    text = cJSON_PrintUnformatted(reply);
+    if (text != NULL && strlen(text) > MAX_REPLY_BYTES) {
+        cJSON_free(text);
+        text = error_reply_with_id(cJSON_DetachItemFromObjectCaseSensitive(reply, "id"), "reply_too_large",
+                                   "the reply would be over 1 MiB");
+        if (text != NULL && strlen(text) > MAX_REPLY_BYTES) {   /* the id alone is too large */
+            cJSON_free(text);
+            text = protocol_error_reply("reply_too_large", "the reply would be over 1 MiB");
+        }
+    }
+done:
+    cJSON_Delete(reply);
+    cJSON_Delete(request);
+    return text;
+}

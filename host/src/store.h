@@ -1,0 +1,48 @@
+/* The installed list as a SQLite database. Readers open it read-only; an import builds a new
+ * file beside it and renames it into place, so readers see the old list or the new one, whole. */
+#ifndef NETRAL_STORE_H
+#define NETRAL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "account.h"
+#include "error.h"
+#include "listfile.h"
+#include "minisign.h"
+
+typedef struct {
+    int64_t version, issued, expires, imported_at;
+    int64_t entries, accounts;
+    char issuer[LIST_FIELD_BYTES];
+    char key_id[MINISIGN_KEY_ID_HEX_BYTES];
+    char elections_json[LIST_ELECTIONS_JSON_BYTES];
+} store_meta;
+
+typedef struct store store;
+
+/* Opens the database at PATH read-only. NETRAL_E_NO_LIST when there is none. */
+int store_open(const char *path, store **out, netral_error *err);
+void store_close(store *s);
+int store_get_meta(store *s, store_meta *out, netral_error *err);
+/* Looks REF up: *found is 1 with ENTITY filled when listed, else 0. */
+int store_lookup(store *s, const account_ref *ref, int *found, list_entity *entity, netral_error *err);
+
+/* A reader for a long-running process: reopens the database when an import has replaced it. */
+typedef struct store_reader store_reader;
+store_reader *store_reader_new(const char *path);
+void store_reader_free(store_reader *r);
+/* The current database (valid until the next call), or NULL with the reason. */
+store *store_reader_get(store_reader *r, netral_error *err);
+
+/* Building a new database at a temporary path. */
+typedef struct store_builder store_builder;
+int store_builder_create(const char *path, store_builder **out, netral_error *err);
+/* Adds an entity and its accounts; a (platform, account) listed twice is an error. */
+int store_builder_add(store_builder *b, const list_entry *entry, netral_error *err);
+/* Writes META (entries and accounts are counted here), commits, syncs and closes the file. */
+int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err);
+/* Closes and deletes the unfinished file. Safe on NULL. */
+void store_builder_abort(store_builder *b);
+
+#endif
