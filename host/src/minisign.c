@@ -245,6 +245,17 @@ static void seckey_checksum(const unsigned char keynum[MINISIGN_KEYNUM_BYTES],
     crypto_generichash_final(&state, out, CHK_BYTES);
 }
 
+/* An Ed25519 secret key is seed || public key: the public key must follow from the seed. */
+static int seckey_is_consistent(const unsigned char sk[MINISIGN_SK_BYTES])
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
+    int same;
+    crypto_sign_seed_keypair(pk, sk2, sk);
+    same = sodium_memcmp(sk2, sk, MINISIGN_SK_BYTES) == 0;
+    sodium_memzero(sk2, sizeof sk2);
+    return same;
+}
+
 /* XORs the key material with the scrypt stream derived from the passphrase (both ways). */
 static int kdf_xor(unsigned char *keynum_sk, const char *passphrase, const unsigned char *salt,
                    uint64_t opslimit, uint64_t memlimit, netral_error *err)
@@ -308,7 +319,8 @@ int minisign_seckey_parse(const char *text, size_t len, const char *passphrase,
     uint64_t memlimit = load_le64(salt + KDF_SALT_BYTES + 8);
     unsigned char *keynum_sk = bin + 3 * ALG_BYTES + KDF_SALT_BYTES + 16;
 
-    if (memcmp(bin + 2, KDFALG_SCRYPT, ALG_BYTES) == 0) {
+    int encrypted = memcmp(bin + 2, KDFALG_SCRYPT, ALG_BYTES) == 0;
+    if (encrypted) {
         if (passphrase == NULL) {
             netral_fail(err, NETRAL_E_KEY, "the secret key is protected by a passphrase");
             goto done;
@@ -319,9 +331,15 @@ int minisign_seckey_parse(const char *text, size_t len, const char *passphrase,
         }
         if (kdf_xor(keynum_sk, passphrase, salt, opslimit, memlimit, err) != 0) goto done;
     }
-    seckey_checksum(keynum_sk, keynum_sk + MINISIGN_KEYNUM_BYTES, chk);
-    if (sodium_memcmp(chk, keynum_sk + MINISIGN_KEYNUM_BYTES + MINISIGN_SK_BYTES, CHK_BYTES) != 0) {
-        netral_fail(err, NETRAL_E_KEY, "wrong passphrase, or the secret key file is damaged");
+    if (encrypted) {
+        seckey_checksum(keynum_sk, keynum_sk + MINISIGN_KEYNUM_BYTES, chk);
+        if (sodium_memcmp(chk, keynum_sk + MINISIGN_KEYNUM_BYTES + MINISIGN_SK_BYTES, CHK_BYTES) != 0) {
+            netral_fail(err, NETRAL_E_KEY, "wrong passphrase, or the secret key file is damaged");
+            goto done;
+        }
+    } else if (!seckey_is_consistent(keynum_sk + MINISIGN_KEYNUM_BYTES)) {
+        /* minisign leaves the checksum of an unencrypted key zero and never reads it */
+        netral_fail(err, NETRAL_E_KEY, "the secret key file is damaged");
         goto done;
     }
     key = sodium_malloc(sizeof *key);
@@ -382,13 +400,14 @@ int minisign_keygen(const char *passphrase, char **pub_text, char **sec_text, ne
     memcpy(sec_bin + 4, CHKALG_BLAKE2B, ALG_BYTES);
     randombytes_buf(keynum, MINISIGN_KEYNUM_BYTES);
     crypto_sign_keypair(pk, sk);
-    seckey_checksum(keynum, sk, sk + MINISIGN_SK_BYTES);
     memcpy(pub_bin, SIGALG_LEGACY, ALG_BYTES);
     memcpy(pub_bin + ALG_BYTES, keynum, MINISIGN_KEYNUM_BYTES);
 
     if (passphrase != NULL) {
         uint64_t ops = crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE;
         uint64_t mem = crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE;
+        /* As minisign: the checksum is computed, and later checked, only for protected keys. */
+        seckey_checksum(keynum, sk, sk + MINISIGN_SK_BYTES);
         memcpy(sec_bin + 2, KDFALG_SCRYPT, ALG_BYTES);
         randombytes_buf(salt, KDF_SALT_BYTES);
         store_le64(salt + KDF_SALT_BYTES, ops);

@@ -1,0 +1,42 @@
+// Loads the extension's classic scripts the way the browser does: one after another into
+// the same global (a jsdom window, or a bare vm context for the pure ones).
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+import { JSDOM } from 'jsdom';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+export const extensionRoot = path.join(repoRoot, 'extension');
+
+export function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** The content scripts in manifest order, as the browser injects them. */
+export function contentScriptFiles() {
+  const base = readJson(path.join(extensionRoot, 'manifest', 'base.json'));
+  return base.content_scripts[0].js;
+}
+
+/** Runs FILES (paths relative to extension/) in a fresh vm context; returns its Netral. */
+export function loadInContext(files) {
+  const context = vm.createContext({ TextEncoder, console });
+  for (const file of files) {
+    vm.runInContext(fs.readFileSync(path.join(extensionRoot, file), 'utf8'), context, { filename: file });
+  }
+  return context.Netral;
+}
+
+/**
+ * A jsdom window holding HTML at URL, with the extension's scripts FILES evaluated in it.
+ * Page scripts never run: the saved pages are data here.
+ */
+export function pageWithScripts(html, url, files) {
+  const dom = new JSDOM(html, { url, runScripts: 'outside-only', pretendToBeVisual: true });
+  for (const file of files) {
+    dom.window.eval(fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
+  }
+  return dom;
+}

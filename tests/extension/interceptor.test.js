@@ -1,0 +1,302 @@
+// The interceptor and the warning in jsdom, with the X adapter over a small X-like page and a
+// stand-in for the service worker. "Site handler" listeners (bubble phase, as the page's
+// own) record whether the action ran; the test plays the user.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { contentScriptFiles, extensionRoot, pageWithScripts, readJson } from './helpers.js';
+
+const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
+const MESSAGES = {
+  id: readJson(path.join(extensionRoot, '_locales/id/messages.json')),
+  en: readJson(path.join(extensionRoot, '_locales/en/messages.json')),
+};
+
+const PAGE = `<!DOCTYPE html><html><body>
+  <article data-testid="tweet" tabindex="0" id="listed-post">
+    <div data-testid="User-Name"><a href="/TimMenang">Tim Menang</a></div>
+    <p>Pilih kami!</p>
+    <button data-testid="like" id="listed-like">Like</button>
+    <button data-testid="retweet" id="listed-retweet">Repost</button>
+  </article>
+  <article data-testid="tweet" tabindex="0" id="clear-post">
+    <div data-testid="User-Name"><a href="/tetangga">Tetangga</a></div>
+    <button data-testid="like" id="clear-like">Like</button>
+  </article>
+  <div id="layers"></div>
+  <textarea id="search"></textarea>
+</body></html>`;
+
+const windows = [];
+after(() => windows.forEach((window) => window.close()));   // stops the notices' timers
+
+const LISTED = {
+  verdict: 'listed', platform: 'x', account: '@timmenang',
+  entity: { name: 'Calon A', role: 'Calon Gubernur', party: 'Partai Contoh', election: 'Pilkada 2027', region: 'Jawa Barat' },
+  list: { version: 7, issuer: 'Bawaslu Contoh', issued: '2026-11-01T00:00:00Z', stale: false },
+};
+const CLEAR = { verdict: 'clear', platform: 'x', account: '@tetangga', list: LISTED.list };
+
+/**
+ * A page with the interceptor installed. `host` answers checks: {known: {account: reply},
+ * answer: (target) → Promise<reply>}. Returns helpers to act and observe.
+ */
+function setup({
+  known = {}, answer = null, policy = {}, language = 'id', userEvents = true, effectWithinMs = 1500,
+} = {}) {
+  const dom = pageWithScripts(PAGE, 'https://x.com/home', []);
+  const { window } = dom;
+  windows.push(window);
+  // Keep a handle on closed shadow roots so the test can see the warning the user sees.
+  const shadows = [];
+  const attachShadow = window.Element.prototype.attachShadow;
+  window.Element.prototype.attachShadow = function keep(init) {
+    const shadow = attachShadow.call(this, init);
+    shadows.push(shadow);
+    return shadow;
+  };
+  for (const file of SCRIPTS) dom.window.eval(readScript(file));
+  const { Netral } = window;
+
+  const asked = [];
+  const verdicts = {
+    peek: (target) => known[target.account] || null,
+    check: (target, action) => { asked.push({ ...target, action }); return answer(target); },
+    prefetch: () => {},
+  };
+  const userMade = new WeakSet();
+  const ran = [];
+  for (const id of ['listed-like', 'clear-like', 'listed-retweet']) {
+    window.document.getElementById(id).addEventListener('click', (event) => {
+      ran.push(id);
+      if (event.target.dataset.testid === 'like') event.target.dataset.testid = 'unlike';
+    });
+  }
+  Netral.interceptor.createInterceptor({
+    window,
+    adapter: Netral.sites.forHost('x.com'),
+    verdicts,
+    settings: () => ({
+      policy: Netral.policy.fromManaged(policy),
+      t: Netral.strings.create(MESSAGES[language]),
+      language,
+    }),
+    isUserEvent: userEvents ? (event) => userMade.has(event) : undefined,
+    effectWithinMs,
+  }).install();
+
+  function user(event, target) {
+    userMade.add(event);
+    return target.dispatchEvent(event);
+  }
+  return {
+    window,
+    ran,
+    asked,
+    click: (id) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.getElementById(id)),
+    key: (key, target) => user(new window.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }), target),
+    dialog: () => shadows.map((s) => s.querySelector('[role="alertdialog"]')).find((d) => d && d.isConnected) || null,
+    notices: () => shadows.map((s) => s.querySelector('[data-netral="notice"]')).filter((n) => n && n.isConnected),
+    settle: () => new Promise((resolve) => window.setTimeout(resolve, 0)),
+    nextNotice: () => new Promise((resolve) => {
+      const observer = new window.MutationObserver(() => {
+        const [notice] = shadows.map((s) => s.querySelector('[data-netral="notice"]')).filter((n) => n && n.isConnected);
+        if (notice) { observer.disconnect(); resolve(notice.textContent); }
+      });
+      observer.observe(window.document.body, { childList: true });
+    }),
+  };
+}
+
+const sources = new Map();
+function readScript(file) {
+  if (!sources.has(file)) sources.set(file, readFileSync(path.join(extensionRoot, file), 'utf8'));
+  return sources.get(file);
+}
+
+function buttonLabelled(dialog, name) {
+  return dialog.querySelector(`button[data-netral="${name}"]`);
+}
+
+test('a like on a clear account goes through at once, with no warning and no check', () => {
+  const page = setup({ known: { '@tetangga': CLEAR } });
+  const notCancelled = page.click('clear-like');
+  assert.equal(notCancelled, true);
+  assert.deepEqual(page.ran, ['clear-like']);
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.asked, []);
+});
+
+test('a like on a listed account is stopped before the site sees it and a warning names the account', () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  page.click('listed-like');
+  assert.deepEqual(page.ran, []);
+  const dialog = page.dialog();
+  assert.ok(dialog, 'warning shown');
+  const text = dialog.textContent;
+  assert.match(text, /Anda akan menyukai postingan dari @timmenang \(X\)/);
+  assert.match(text, /Calon A/);
+  assert.match(text, /Calon Gubernur/);
+  assert.match(text, /Pilkada 2027/);
+  assert.match(text, /SKB No\. 2\/2022/);
+  assert.match(text, /versi 7, diterbitkan 1 November 2026 oleh Bawaslu Contoh/);
+  assert.equal(dialog.getAttribute('aria-modal'), 'true');
+  assert.equal(page.window.document.activeElement.tagName, 'DIV', 'focus is inside the shadow host');
+  assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Batalkan');
+  assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Tetap lanjutkan');
+});
+
+test('Batalkan drops the action: the site handler never runs', async () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  page.click('listed-like');
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.ran, []);
+});
+
+test('Escape cancels like Batalkan does', async () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  page.click('listed-like');
+  page.dialog().dispatchEvent(new page.window.Event('cancel', { cancelable: true }));
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.ran, []);
+});
+
+test('Tetap lanjutkan replays the like exactly once and confirms it took effect', async () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  page.click('listed-like');
+  const notice = page.nextNotice();
+  buttonLabelled(page.dialog(), 'proceed').click();
+  assert.match(await notice, /Tindakan dilanjutkan/);
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.window.document.getElementById('listed-like').dataset.testid, 'unlike');
+  assert.equal(page.dialog(), null);
+});
+
+test('when the site ignores the replay, the user is told to click again and that click goes through', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, effectWithinMs: 20 });
+  const button = page.window.document.getElementById('listed-retweet');
+  // A site that ignores the replayed click (as one that checks isTrusted would).
+  let ignoring = true;
+  button.addEventListener('click', (event) => { if (ignoring) event.stopImmediatePropagation(); }, { capture: true });
+  page.click('listed-retweet');
+  const notice = page.nextNotice();
+  buttonLabelled(page.dialog(), 'proceed').click();
+  assert.match(await notice, /Klik sekali lagi/);
+  assert.deepEqual(page.ran, []);
+  ignoring = false;
+  page.click('listed-retweet');
+  assert.equal(page.dialog(), null, 'no second warning');
+  assert.deepEqual(page.ran, ['listed-retweet']);
+});
+
+test('in block mode the warning has no way through', () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'block' } });
+  page.click('listed-like');
+  const dialog = page.dialog();
+  assert.ok(dialog);
+  assert.equal(buttonLabelled(dialog, 'proceed'), null);
+  assert.match(dialog.textContent, /tidak mengizinkan/);
+  assert.deepEqual(page.ran, []);
+});
+
+test('mode off: nothing is intercepted', () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'off' } });
+  page.click('listed-like');
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.dialog(), null);
+});
+
+test('a site left out of enabledSites is not intercepted', () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { enabledSites: ['tiktok'] } });
+  page.click('listed-like');
+  assert.deepEqual(page.ran, ['listed-like']);
+});
+
+test('a click whose verdict is not known is held, then replayed once when the account is clear', async () => {
+  let release;
+  const page = setup({ answer: () => new Promise((resolve) => { release = resolve; }) });
+  page.click('clear-like');
+  assert.deepEqual(page.ran, [], 'held while asking');
+  assert.deepEqual(page.asked, [{ platform: 'x', account: '@tetangga', action: 'like' }]);
+  release(CLEAR);
+  await page.settle();
+  assert.deepEqual(page.ran, ['clear-like']);
+  assert.equal(page.dialog(), null);
+});
+
+test('a held click on a listed account shows the warning when the verdict arrives', async () => {
+  const page = setup({ answer: async () => LISTED });
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, []);
+  assert.ok(page.dialog());
+});
+
+test('host missing with failMode open: the action goes on', async () => {
+  const page = setup({ answer: async () => ({ verdict: 'unavailable', reason: 'host not found' }) });
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.dialog(), null);
+});
+
+test('host missing with failMode closed: the action is held with a "could not be checked" warning', async () => {
+  const page = setup({
+    answer: async () => ({ verdict: 'unavailable', reason: 'host not found' }),
+    policy: { failMode: 'closed' },
+  });
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, []);
+  const dialog = page.dialog();
+  assert.match(dialog.textContent, /tidak dapat diperiksa/i);
+  assert.equal(buttonLabelled(dialog, 'proceed'), null);
+});
+
+test('events the page makes itself (untrusted) are not judged', () => {
+  const page = setup({ known: { '@timmenang': LISTED }, userEvents: false });
+  page.window.document.getElementById('listed-like').click();
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.dialog(), null);
+});
+
+test('the l shortcut on a focused listed post is caught; typing l in a text box is not', () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  const post = page.window.document.getElementById('listed-post');
+  const search = page.window.document.getElementById('search');
+  search.focus();
+  page.key('l', search);
+  assert.equal(page.dialog(), null);
+  post.focus();
+  page.key('l', post);
+  assert.ok(page.dialog());
+});
+
+test('after going on at the repost button, the repost menu that opens outside the post needs no second warning', async () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  const layers = page.window.document.getElementById('layers');
+  const menuItems = [];
+  page.window.document.getElementById('listed-retweet').addEventListener('click', () => {
+    layers.innerHTML = '<div role="menu"><div role="menuitem" data-testid="retweetConfirm" id="confirm">Repost</div></div>';
+    layers.querySelector('#confirm').addEventListener('click', () => menuItems.push('confirm'));
+  });
+  page.click('listed-retweet');
+  buttonLabelled(page.dialog(), 'proceed').click();
+  await page.settle();
+  page.click('confirm');
+  assert.deepEqual(menuItems, ['confirm']);
+  assert.equal(page.dialog(), null);
+});
+
+test('the warning speaks English when the policy or the browser says so', () => {
+  const page = setup({ known: { '@timmenang': LISTED }, language: 'en' });
+  page.click('listed-like');
+  const dialog = page.dialog();
+  assert.match(dialog.textContent, /You are about to like a post by @timmenang \(X\)/);
+  assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Cancel');
+  assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Go on anyway');
+});
