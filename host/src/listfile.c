@@ -50,6 +50,9 @@ static int copy_string(const cJSON *obj, const char *name, int required, char ou
     if (n > MAX_ENTITY_FIELD_BYTES)
         return netral_fail(err, NETRAL_E_FORMAT, "\"%s\" is longer than %u bytes", name, MAX_ENTITY_FIELD_BYTES);
     if (required && n == 0) return netral_fail(err, NETRAL_E_FORMAT, "\"%s\" is empty", name);
+    for (size_t i = 0; i < n; i++)   /* text shown to people: no control characters */
+        if ((unsigned char)item->valuestring[i] < 0x20 || item->valuestring[i] == 0x7f)
+            return netral_fail(err, NETRAL_E_FORMAT, "\"%s\" has a control character", name);
     memcpy(out, item->valuestring, n + 1);
     return 0;
 }
