@@ -119,7 +119,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, netral_err
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", tmp, strerror(errno));
         goto done;
     }
-    if (fd_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, 0644) != 0 || fd_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", tmp, strerror(errno));
         goto done;
     }

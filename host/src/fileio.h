@@ -11,7 +11,8 @@
 int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len, netral_error *err);
 
 /* Replaces PATH with DATA so that a crash leaves either the old or the new content: writes a
- * temporary file beside it, fsyncs it, renames it over PATH and fsyncs the directory. */
+ * temporary file beside it, fsyncs it, renames it over PATH and fsyncs the directory. The file
+ * is readable by everyone (mode 0644 whatever the umask): browsers run as other users. */
 int file_write_atomic(const char *path, const void *data, size_t len, netral_error *err);
 
 /* Writes all LEN bytes to FD, retrying on EINTR and short writes. */

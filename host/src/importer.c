@@ -64,6 +64,7 @@ static int copy_and_hash(const char *src, const char *dst, unsigned char hash[MI
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", dst, strerror(errno));
         goto done;
     }
+    (void)fchmod(out, 0644);   /* whatever the umask: the kept copy is public */
     crypto_generichash_init(&state, NULL, 0, MINISIGN_HASH_BYTES);
     for (;;) {
         ssize_t n = read(in, buf, sizeof buf);
@@ -283,7 +284,9 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         goto done;
     }
     if (import_paths_make(paths, &ip, err) != 0) goto done;
-    if (mkdir(paths->data_dir, 0755) != 0 && errno != EEXIST) {
+    if (mkdir(paths->data_dir, 0755) == 0) {
+        (void)chmod(paths->data_dir, 0755);   /* whatever the umask: hosts must reach the database */
+    } else if (errno != EEXIST) {
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", paths->data_dir, strerror(errno));
         goto done;
     }

@@ -224,6 +224,7 @@ int store_builder_create(const char *path, store_builder **out, netral_error *er
         free(b);
         return -1;
     }
+    (void)fchmod(fd, 0644);   /* whatever the umask: every browser user reads it */
     close(fd);
     if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_exec(b->db, SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
