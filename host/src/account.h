@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "limits.h"
+#include "netral_limits.h"
 
 typedef enum {
     PLATFORM_NONE = -1,

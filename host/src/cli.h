@@ -18,6 +18,9 @@ int cli_verify(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_install(int argc, char **argv);
+int cli_uninstall(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
 
 /* Reads a passphrase from standard input, without echo on a terminal (asked twice when
  * CONFIRM). Returns sodium_malloc'd memory for sodium_free, or NULL with a message printed. */

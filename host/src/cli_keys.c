@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "fileio.h"
-#include "limits.h"
+#include "netral_limits.h"
 #include "minisign.h"
 
 static const struct option HELP_ONLY[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

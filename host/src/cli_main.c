@@ -24,6 +24,9 @@ static const char USAGE[] =
     "  netral status [--json]                             what is installed, where, last import\n"
     "  netral check PLATFORM ACCOUNT [--json]             is this account listed?\n"
     "  netral check URL [--json]\n"
+    "  netral install (--system | --user) [--browser B]    write the browsers' host manifests\n"
+    "  netral uninstall (--system | --user) [--browser B]  remove them\n"
+    "  netral doctor [--json]                             is everything in place for warnings?\n"
     "\n"
     "`netral COMMAND --help` explains each. Directories: NETRAL_CONFIG_DIR (trusted keys in keys/*.pub)\n"
     "and NETRAL_DATA_DIR (the database), by default /etc/netral and /var/lib/netral.\n"
@@ -87,6 +90,7 @@ int main(int argc, char **argv)
     } commands[] = {
         {"keygen", cli_keygen}, {"sign", cli_sign},     {"verify", cli_verify},
         {"import", cli_import}, {"status", cli_status}, {"check", cli_check},
+        {"install", cli_install}, {"uninstall", cli_uninstall}, {"doctor", cli_doctor},
     };
     netral_error err;
 

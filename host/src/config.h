@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "limits.h"
+#include "netral_limits.h"
 #include "minisign.h"
 
 #define NETRAL_PATH_BYTES 4096

@@ -16,7 +16,7 @@
 
 #include "config.h"
 #include "frame.h"
-#include "limits.h"
+#include "netral_limits.h"
 #include "minisign.h"
 #include "protocol.h"
 

@@ -8,7 +8,7 @@
 
 #include "account.h"
 #include "error.h"
-#include "limits.h"
+#include "netral_limits.h"
 
 #define LIST_FORMAT_NAME "netral-list"
 #define LIST_FORMAT_VERSION 1

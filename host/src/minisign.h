@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "limits.h"
+#include "netral_limits.h"
 
 #define MINISIGN_KEYNUM_BYTES 8u
 #define MINISIGN_PK_BYTES 32u

@@ -10,7 +10,7 @@
 #include "fileio.h"
 #include "importer.h"
 #include "isotime.h"
-#include "limits.h"
+#include "netral_limits.h"
 #include "store.h"
 #include "utf8.h"
 

@@ -1,0 +1,43 @@
+/* Where each browser looks for native messaging host manifests, and writing or removing them. */
+#ifndef NETRAL_DEPLOY_H
+#define NETRAL_DEPLOY_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "error.h"
+
+#define NETRAL_HOST_NAME "id.netral.host"
+#define NETRAL_GECKO_ID "netral@netral.id"
+/* The Chromium extension id, fixed by the public key in extension/manifest/base.json. */
+#define NETRAL_CHROMIUM_EXTENSION_ID "agbjhpfjmmgmllicjnfkepfagmiajhfi"
+
+typedef enum { BROWSER_CHROME, BROWSER_CHROMIUM, BROWSER_EDGE, BROWSER_FIREFOX, BROWSER_COUNT } browser_kind;
+typedef enum { SCOPE_SYSTEM, SCOPE_USER } install_scope;
+
+typedef struct {
+    const char *host_path;        /* absolute path of netral-host */
+    const char *extension_id;     /* Chromium-family id (32 letters a-p) */
+    const char *gecko_id;         /* Firefox add-on id */
+} host_identity;
+
+const char *browser_name(browser_kind browser);
+int browser_parse(const char *name, browser_kind *out);
+
+/* The directory where BROWSER reads manifests at SCOPE on this OS (user scope uses $HOME). */
+int manifest_dir(browser_kind browser, install_scope scope, char *out, size_t size, netral_error *err);
+int manifest_path(browser_kind browser, install_scope scope, char *out, size_t size, netral_error *err);
+
+/* The manifest text for BROWSER (heap; the caller frees it with cJSON_free). */
+char *manifest_json(browser_kind browser, const host_identity *id);
+
+/* Writes the manifest (creating its directory); *changed is 0 when it was already right. */
+int manifest_install(browser_kind browser, install_scope scope, const host_identity *id, int *changed,
+                     netral_error *err);
+/* Removes the manifest; *removed is 0 when there was none. */
+int manifest_uninstall(browser_kind browser, install_scope scope, int *removed, netral_error *err);
+
+/* Is this browser installed here? (its usual executable exists) */
+int browser_present(browser_kind browser);
+
+#endif

@@ -1,0 +1,409 @@
+#include "doctor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "fileio.h"
+#include "importer.h"
+#include "isotime.h"
+#include "store.h"
+
+#define HOST_ANSWER_TIMEOUT_MS 5000
+
+typedef struct {
+    finding_sink sink;
+    void *ctx;
+    int failures;
+} report;
+
+static void say(report *r, finding_level level, const char *subject, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void say(report *r, finding_level level, const char *subject, const char *fix, const char *fmt, ...)
+{
+    finding f;
+    va_list ap;
+    memset(&f, 0, sizeof f);
+    f.level = level;
+    snprintf(f.subject, sizeof f.subject, "%s", subject);
+    snprintf(f.fix, sizeof f.fix, "%s", fix ? fix : "");
+    va_start(ap, fmt);
+    vsnprintf(f.message, sizeof f.message, fmt, ap);
+    va_end(ap);
+    if (level == FINDING_FAIL) r->failures++;
+    r->sink(&f, r->ctx);
+}
+
+/* ---- the host itself ---- */
+
+/* Starts HOST_PATH as a browser would and asks it "hello"; 0 when it answers in time. */
+static int host_answers(const char *host_path, const char *origin, char *why, size_t why_size)
+{
+    int to_host[2] = {-1, -1}, from_host[2] = {-1, -1}, rc = -1, status;
+    pid_t pid;
+    static const char hello[] = "{\"id\":\"doctor\",\"type\":\"hello\"}";
+    unsigned char frame[4 + sizeof hello], reply[4096];
+    uint32_t len = sizeof hello - 1;
+    size_t got = 0;
+
+    if (pipe(to_host) != 0 || pipe(from_host) != 0) {
+        snprintf(why, why_size, "pipe: %s", strerror(errno));
+        goto done;
+    }
+    pid = fork();
+    if (pid < 0) {
+        snprintf(why, why_size, "fork: %s", strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        dup2(to_host[0], STDIN_FILENO);
+        dup2(from_host[1], STDOUT_FILENO);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, STDERR_FILENO);
+        close(to_host[1]);
+        close(from_host[0]);
+        execl(host_path, host_path, origin, (char *)NULL);
+        _exit(127);
+    }
+    close(to_host[0]);
+    close(from_host[1]);
+    to_host[0] = from_host[1] = -1;
+    memcpy(frame, &len, 4);
+    memcpy(frame + 4, hello, len);
+    if (fd_write_all(to_host[1], frame, 4 + len) != 0) snprintf(why, why_size, "it did not read its input");
+    close(to_host[1]);
+    to_host[1] = -1;
+    for (;;) {
+        struct pollfd p = {from_host[0], POLLIN, 0};
+        if (poll(&p, 1, HOST_ANSWER_TIMEOUT_MS) <= 0) {
+            snprintf(why, why_size, "no answer within %d ms", HOST_ANSWER_TIMEOUT_MS);
+            kill(pid, SIGKILL);
+            break;
+        }
+        ssize_t n = read(from_host[0], reply + got, sizeof reply - got);
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    waitpid(pid, &status, 0);
+    if (got > 4) {
+        cJSON *answer = cJSON_ParseWithLength((const char *)reply + 4, got - 4);
+        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(answer, "protocol"))) rc = 0;
+        cJSON_Delete(answer);
+    }
+    if (rc != 0 && why[0] == '\0') snprintf(why, why_size, "it exited without a valid answer (status %d)", status);
+done:
+    for (int i = 0; i < 2; i++) {
+        if (to_host[i] >= 0) close(to_host[i]);
+        if (from_host[i] >= 0) close(from_host[i]);
+    }
+    return rc;
+}
+
+/* ---- host manifests ---- */
+
+static int json_array_has(const cJSON *array, const char *want)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, array) if (cJSON_IsString(item) && strcmp(item->valuestring, want) == 0) return 1;
+    return 0;
+}
+
+/* Checks one manifest file; returns 1 when it is usable. */
+static int check_manifest(report *r, browser_kind b, const char *path, const host_identity *id, int *host_checked)
+{
+    char *text = NULL, fix[512], why[256] = "";
+    size_t len = 0;
+    netral_error err;
+    cJSON *m = NULL;
+    int ok = 0;
+    const char *name = browser_name(b);
+
+    snprintf(fix, sizeof fix, "netral install --system --browser %s", name);
+    if (file_read_bounded(path, 65536, &text, &len, &err) != 0) {
+        say(r, FINDING_FAIL, name, fix, "cannot read host manifest %s: %s", path, err.msg);
+        goto done;
+    }
+    m = cJSON_ParseWithLength(text, len);
+    if (!cJSON_IsObject(m)) {
+        say(r, FINDING_FAIL, name, fix, "host manifest %s is not valid JSON: the browser ignores it", path);
+        goto done;
+    }
+    const char *host_name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "name"));
+    const char *host_path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "path"));
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "type"));
+    if (host_name == NULL || strcmp(host_name, NETRAL_HOST_NAME) != 0 || type == NULL || strcmp(type, "stdio") != 0) {
+        say(r, FINDING_FAIL, name, fix, "host manifest %s does not name host " NETRAL_HOST_NAME " of type stdio", path);
+        goto done;
+    }
+    if (host_path == NULL || host_path[0] != '/' || access(host_path, X_OK) != 0) {
+        say(r, FINDING_FAIL, name, fix, "host manifest %s points at %s, which is not an executable file", path,
+            host_path ? host_path : "(nothing)");
+        goto done;
+    }
+    if (b == BROWSER_FIREFOX) {
+        if (!json_array_has(cJSON_GetObjectItemCaseSensitive(m, "allowed_extensions"), id->gecko_id)) {
+            say(r, FINDING_FAIL, name, fix, "host manifest %s does not allow the extension %s", path, id->gecko_id);
+            goto done;
+        }
+    } else {
+        char origin[128];
+        snprintf(origin, sizeof origin, "chrome-extension://%s/", id->extension_id);
+        if (!json_array_has(cJSON_GetObjectItemCaseSensitive(m, "allowed_origins"), origin)) {
+            say(r, FINDING_FAIL, name, fix, "host manifest %s does not allow the extension %s", path, id->extension_id);
+            goto done;
+        }
+    }
+    if (!*host_checked) {
+        *host_checked = 1;
+        if (host_answers(host_path, b == BROWSER_FIREFOX ? id->gecko_id : "chrome-extension://doctor/", why,
+                         sizeof why) != 0) {
+            say(r, FINDING_FAIL, "host", "reinstall the netral package", "%s does not answer: %s", host_path, why);
+            goto done;
+        }
+        say(r, FINDING_OK, "host", NULL, "%s starts and answers", host_path);
+    }
+    say(r, FINDING_OK, name, NULL, "host manifest %s is valid", path);
+    ok = 1;
+done:
+    cJSON_Delete(m);
+    free(text);
+    return ok;
+}
+
+static void check_manifests(report *r, const host_identity *id)
+{
+    int host_checked = 0;
+    for (int b = 0; b < BROWSER_COUNT; b++) {
+        char system_path[NETRAL_PATH_BYTES], user_path[NETRAL_PATH_BYTES], fix[128];
+        netral_error err;
+        int have_system, have_user;
+        const char *name = browser_name((browser_kind)b);
+
+        if (manifest_path((browser_kind)b, SCOPE_SYSTEM, system_path, sizeof system_path, &err) != 0) continue;
+        have_system = access(system_path, F_OK) == 0;
+        have_user = manifest_path((browser_kind)b, SCOPE_USER, user_path, sizeof user_path, &err) == 0 &&
+                    access(user_path, F_OK) == 0;
+        if (!browser_present((browser_kind)b) && !have_system && !have_user) continue;
+        if (have_system) check_manifest(r, (browser_kind)b, system_path, id, &host_checked);
+        if (have_user) check_manifest(r, (browser_kind)b, user_path, id, &host_checked);
+        if (!have_system && !have_user) {
+            snprintf(fix, sizeof fix, "netral install --system --browser %s", name);
+            say(r, FINDING_FAIL, name, fix, "no host manifest (looked for %s): the extension cannot reach the host",
+                system_path);
+        } else if (!have_system) {
+            say(r, FINDING_WARN, name, "netral install --system", "only a user-level host manifest: managed laptops "
+                "need the system-level one (Chrome's NativeMessagingUserLevelHosts policy can forbid user-level hosts)");
+        }
+    }
+}
+
+/* ---- browser policies ---- */
+
+typedef struct {
+    const char *browser;
+    const char *dir;
+} policy_dir;
+
+static const policy_dir CHROMIUM_POLICY_DIRS[] = {
+    {"chrome", "/etc/opt/chrome/policies/managed"},
+    {"chromium", "/etc/chromium/policies/managed"},
+    {"edge", "/etc/opt/edge/policies/managed"},
+};
+
+static int forced_in(const cJSON *policy, const char *extension_id)
+{
+    const cJSON *settings = cJSON_GetObjectItemCaseSensitive(policy, "ExtensionSettings");
+    const cJSON *mine = cJSON_GetObjectItemCaseSensitive(settings, extension_id);
+    const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "installation_mode"));
+    const cJSON *item;
+    if (mode != NULL && (strcmp(mode, "force_installed") == 0 || strcmp(mode, "normal_installed") == 0)) return 1;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(policy, "ExtensionInstallForcelist")) {
+        if (cJSON_IsString(item) && strncmp(item->valuestring, extension_id, strlen(extension_id)) == 0) return 1;
+    }
+    return 0;
+}
+
+static void check_extension_settings(report *r, const char *browser, const char *file, const cJSON *settings)
+{
+    const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "mode"));
+    const char *fail_mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "failMode"));
+    if (mode != NULL && strcmp(mode, "warn") != 0 && strcmp(mode, "block") != 0 && strcmp(mode, "off") != 0)
+        say(r, FINDING_FAIL, browser, "set mode to warn, block or off", "%s sets Netral's mode to \"%s\", which is not a mode", file, mode);
+    else if (fail_mode != NULL && strcmp(fail_mode, "open") != 0 && strcmp(fail_mode, "closed") != 0)
+        say(r, FINDING_FAIL, browser, "set failMode to open or closed", "%s sets failMode to \"%s\"", file, fail_mode);
+    else if (mode != NULL && strcmp(mode, "off") == 0)
+        say(r, FINDING_WARN, browser, NULL, "%s turns Netral off (mode: off)", file);
+    else if (settings != NULL)
+        say(r, FINDING_OK, browser, NULL, "%s sets Netral's mode to %s", file, mode ? mode : "warn (default)");
+}
+
+static void check_chromium_policy(report *r, const policy_dir *pd, const host_identity *id)
+{
+    DIR *d = opendir(pd->dir);
+    struct dirent *ent;
+    int files = 0, forced = 0;
+    if (d == NULL) return;   /* no managed policy for this browser: nothing to check */
+    while ((ent = readdir(d)) != NULL) {
+        char path[NETRAL_PATH_BYTES], *text = NULL;
+        size_t len = 0;
+        netral_error err;
+        size_t n = strlen(ent->d_name);
+        if (n < 6 || strcmp(ent->d_name + n - 5, ".json") != 0) continue;
+        files++;
+        if (path_join(path, sizeof path, pd->dir, ent->d_name, &err) != 0 ||
+            file_read_bounded(path, 1 << 20, &text, &len, &err) != 0) {
+            say(r, FINDING_FAIL, pd->browser, "make the file readable", "cannot read policy %s/%s", pd->dir, ent->d_name);
+            continue;
+        }
+        cJSON *policy = cJSON_ParseWithLength(text, len);
+        if (!cJSON_IsObject(policy)) {
+            say(r, FINDING_FAIL, pd->browser, "fix the JSON (the browser ignores the whole file)",
+                "policy %s is not valid JSON", path);
+        } else {
+            const cJSON *block = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingBlocklist");
+            const cJSON *allow = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingAllowlist");
+            const cJSON *third = cJSON_GetObjectItemCaseSensitive(policy, "3rdparty");
+            const cJSON *mine = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(third, "extensions"),
+                                                                 id->extension_id);
+            if (json_array_has(block, "*") && !json_array_has(allow, NETRAL_HOST_NAME))
+                say(r, FINDING_FAIL, pd->browser, "add \"" NETRAL_HOST_NAME "\" to NativeMessagingAllowlist",
+                    "%s blocks all native hosts and does not allow Netral's", path);
+            if (forced_in(policy, id->extension_id)) forced = 1;
+            if (mine != NULL) check_extension_settings(r, pd->browser, path, mine);
+        }
+        cJSON_Delete(policy);
+        free(text);
+    }
+    closedir(d);
+    if (files > 0 && forced)
+        say(r, FINDING_OK, pd->browser, NULL, "policy in %s installs the extension %s", pd->dir, id->extension_id);
+    else if (files > 0)
+        say(r, FINDING_WARN, pd->browser, "add ExtensionSettings force_installed (see manifests/policies/)",
+            "no policy in %s force-installs the extension %s: users can remove it", pd->dir, id->extension_id);
+}
+
+static void check_firefox_policy(report *r, const host_identity *id)
+{
+    static const char *const paths[] = {"/etc/firefox/policies/policies.json",
+                                        "/usr/lib/firefox-esr/distribution/policies.json",
+                                        "/usr/lib/firefox/distribution/policies.json", NULL};
+    for (const char *const *p = paths; *p != NULL; p++) {
+        char *text = NULL;
+        size_t len = 0;
+        netral_error err;
+        if (access(*p, F_OK) != 0) continue;
+        if (file_read_bounded(*p, 1 << 20, &text, &len, &err) != 0) {
+            say(r, FINDING_FAIL, "firefox", "make the file readable", "cannot read %s: %s", *p, err.msg);
+            continue;
+        }
+        cJSON *root = cJSON_ParseWithLength(text, len);
+        const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
+        if (!cJSON_IsObject(policies)) {
+            say(r, FINDING_FAIL, "firefox", "fix the JSON (Firefox ignores the whole file)",
+                "%s is not valid JSON with a \"policies\" object", *p);
+        } else {
+            const cJSON *settings = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(policies, "ExtensionSettings"), id->gecko_id);
+            const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "installation_mode"));
+            const cJSON *mine = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(policies, "3rdparty"), "Extensions"),
+                id->gecko_id);
+            if (mode != NULL && strcmp(mode, "force_installed") == 0)
+                say(r, FINDING_OK, "firefox", NULL, "%s installs the extension %s", *p, id->gecko_id);
+            else
+                say(r, FINDING_WARN, "firefox", "add ExtensionSettings force_installed (see manifests/policies/)",
+                    "%s does not force-install the extension %s", *p, id->gecko_id);
+            if (mine != NULL) check_extension_settings(r, "firefox", *p, mine);
+        }
+        cJSON_Delete(root);
+        free(text);
+    }
+}
+
+/* ---- keys and list ---- */
+
+static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
+{
+    netral_error err;
+    char fix[NETRAL_PATH_BYTES + 64];
+    snprintf(fix, sizeof fix, "copy the list authority's public key to %s/" KEYS_SUBDIR "/", paths->config_dir);
+    if (trusted_keys_load(paths, keys, &err) != 0) {
+        say(r, FINDING_FAIL, "keys", fix, "%s", err.msg);
+        return;
+    }
+    if (keys->rejected > 0)
+        say(r, FINDING_WARN, "keys", "remove or replace the file", "%zu key file(s) unusable: %s", keys->rejected,
+            keys->first_problem);
+    if (keys->count == 0)
+        say(r, FINDING_FAIL, "keys", fix, "no trusted key in %s/" KEYS_SUBDIR ": no list can be imported", paths->config_dir);
+    else
+        say(r, FINDING_OK, "keys", NULL, "%zu trusted key(s) in %s/" KEYS_SUBDIR, keys->count, paths->config_dir);
+}
+
+static void check_list(report *r, const netral_paths *paths, const trusted_keys *keys)
+{
+    store *s = NULL;
+    store_meta meta;
+    netral_error err;
+    char when[ISOTIME_BYTES];
+
+    if (store_open(paths->db_path, &s, &err) != 0 || store_get_meta(s, &meta, &err) != 0) {
+        if (err.code == NETRAL_E_NO_LIST)
+            say(r, FINDING_FAIL, "list", "netral import LIST.jsonl", "no list is installed in %s: nothing is checked",
+                paths->data_dir);
+        else
+            say(r, FINDING_FAIL, "list", "netral import the current list again",
+                "the database %s cannot be used: %s", paths->db_path, err.msg);
+        store_close(s);
+        return;
+    }
+    store_close(s);
+    isotime_format(meta.expires, when);
+    if (netral_now() >= meta.expires) {
+        say(r, FINDING_FAIL, "list", "netral import the authority's current list",
+            "list version %lld expired at %s: warnings rely on outdated data", (long long)meta.version, when);
+        return;
+    }
+    int key_known = 0;
+    for (size_t i = 0; i < keys->count; i++) {
+        char hex[MINISIGN_KEY_ID_HEX_BYTES];
+        minisign_key_id_hex(keys->keys[i].keynum, hex);
+        if (strcmp(hex, meta.key_id) == 0) key_known = 1;
+    }
+    if (!key_known)
+        say(r, FINDING_WARN, "list", "import a list signed with a trusted key",
+            "list version %lld was signed by key %s, which is no longer trusted", (long long)meta.version, meta.key_id);
+    say(r, FINDING_OK, "list", NULL, "list version %lld from %s, %lld accounts, valid until %s", (long long)meta.version,
+        meta.issuer, (long long)meta.accounts, when);
+}
+
+int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink sink, void *ctx)
+{
+    report r = {sink, ctx, 0};
+    trusted_keys *keys = calloc(1, sizeof *keys);
+    if (keys == NULL) {
+        say(&r, FINDING_FAIL, "doctor", NULL, "out of memory");
+        return r.failures;
+    }
+    check_manifests(&r, id);
+    for (size_t i = 0; i < sizeof CHROMIUM_POLICY_DIRS / sizeof CHROMIUM_POLICY_DIRS[0]; i++)
+        check_chromium_policy(&r, &CHROMIUM_POLICY_DIRS[i], id);
+    check_firefox_policy(&r, id);
+    check_keys(&r, paths, keys);
+    check_list(&r, paths, keys);
+    free(keys);
+    return r.failures;
+}
