@@ -5,7 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
-#include "limits.h"
+#include "netral_limits.h"
 #include "protocol.h"
 
 static protocol_ctx *ctx;
