@@ -205,6 +205,9 @@ int line_reader_next(line_reader *r, const char **line, size_t *len, netral_erro
             r->start += n + (nl ? 1 : 0);
             r->line_number++;
             if (n > 0 && (*line)[n - 1] == '\r') (*len)--;
+            if (*len > MAX_LIST_LINE_BYTES)
+                return netral_fail(err, NETRAL_E_TOO_LARGE, "line %llu is longer than %u bytes",
+                                   (unsigned long long)r->line_number, MAX_LIST_LINE_BYTES);
             return 1;
         }
         if (r->eof) return 0;

@@ -243,6 +243,42 @@ static void handle_check_batch(const list_state *st, const cJSON *request, cJSON
 
 /* ---- the request ---- */
 
+/* cJSON prints numbers with 15 significant digits when that compares "close enough", which
+ * changes ids like 9007199254740991. Replace every number in the id by the shortest text that
+ * reads back as exactly the same double. */
+static void keep_numbers_exact(cJSON *item)
+{
+    cJSON *child;
+    if (cJSON_IsNumber(item)) {
+        char text[32];
+        double v = item->valuedouble;
+        if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0) return;   /* not from JSON text */
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(text, sizeof text, "%.*g", digits, v);
+            if (strtod(text, NULL) == v) break;
+        }
+        char *raw = strdup(text);
+        if (raw == NULL) return;
+        item->type = cJSON_Raw;
+        item->valuestring = raw;
+        return;
+    }
+    for (child = item->child; child != NULL; child = child->next) keep_numbers_exact(child);
+}
+
+/* 1 when the JSON text holds the escape \u0000: cJSON would cut a string there, so such a
+ * request could not be answered faithfully. */
+static int has_escaped_nul(const unsigned char *text, size_t len)
+{
+    for (size_t i = 0; i + 5 < len; i++) {
+        if (text[i] != '\\' || text[i + 1] != 'u' || memcmp(text + i + 2, "0000", 4) != 0) continue;
+        size_t backslashes = 0;
+        for (size_t k = i + 1; k > 0 && text[k - 1] == '\\'; k--) backslashes++;
+        if (backslashes % 2 == 1) return 1;
+    }
+    return 0;
+}
+
 static char *error_reply_with_id(cJSON *id, const char *code, const char *message)
 {
     cJSON *reply = cJSON_CreateObject();
@@ -272,6 +308,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
 
     if (len > MAX_REQUEST_BYTES) return protocol_error_reply("frame_too_large", "request over the size limit");
     if (!utf8_valid(frame, len)) return protocol_error_reply("invalid_utf8", "the request is not valid UTF-8");
+    if (has_escaped_nul(frame, len)) return protocol_error_reply("bad_request", "the request holds \\u0000");
     request = cJSON_ParseWithLengthOpts((const char *)frame, len, &end, 0);
     if (request == NULL) return protocol_error_reply("invalid_json", "the request is not valid JSON");
     while (end < (const char *)frame + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
@@ -284,6 +321,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
         return protocol_error_reply("not_an_object", "the request must be a JSON object");
     }
     id = cJSON_DetachItemFromObjectCaseSensitive(request, "id");
+    if (id != NULL) keep_numbers_exact(id);
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(request, "type");
     if (!cJSON_IsString(type)) {
         cJSON_Delete(request);

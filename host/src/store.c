@@ -23,6 +23,9 @@ static const char LOOKUP_SQL[] =
 
 static int db_fail(netral_error *err, sqlite3 *db, const char *what)
 {
+    int sys = db ? sqlite3_system_errno(db) : 0;   /* e.g. ENOSPC behind "disk I/O error" */
+    if (sys != 0)
+        return netral_fail(err, NETRAL_E_DATABASE, "%s: %s (%s)", what, sqlite3_errmsg(db), strerror(sys));
     return netral_fail(err, NETRAL_E_DATABASE, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
