@@ -63,10 +63,19 @@ int browser_parse(const char *name, browser_kind *out)
     return -1;
 }
 
+int system_path(const char *absolute_path, char *out, size_t size, netral_error *err)
+{
+    const char *root = getenv("NETRAL_ROOT");
+    int n = snprintf(out, size, "%s%s", root ? root : "", absolute_path);
+    if (n < 0 || (size_t)n >= size) return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long");
+    return 0;
+}
+
 int browser_present(browser_kind browser)
 {
+    char path[NETRAL_PATH_BYTES];
     for (const char *const *exe = PLACES[browser].executables; *exe != NULL; exe++)
-        if (access(*exe, F_OK) == 0) return 1;
+        if (system_path(*exe, path, sizeof path, NULL) == 0 && access(path, F_OK) == 0) return 1;
     return 0;
 }
 
@@ -74,7 +83,7 @@ int manifest_dir(browser_kind browser, install_scope scope, char *out, size_t si
 {
     int n;
     if (scope == SCOPE_SYSTEM) {
-        n = snprintf(out, size, "%s", PLACES[browser].system_dir);
+        return system_path(PLACES[browser].system_dir, out, size, err);
     } else {
         const char *home = getenv("HOME");
         if (home == NULL || home[0] != '/')
@@ -112,6 +121,16 @@ char *manifest_json(browser_kind browser, const host_identity *id)
     }
     text = cJSON_Print(m);
     cJSON_Delete(m);
+    if (text != NULL) {   /* end with a line break, as the packaged copies from manifests/host/ do */
+        size_t n = strlen(text);
+        char *with_newline = cJSON_malloc(n + 2);
+        if (with_newline != NULL) {
+            memcpy(with_newline, text, n);
+            memcpy(with_newline + n, "\n", 2);
+        }
+        cJSON_free(text);
+        text = with_newline;
+    }
     return text;
 }
 

@@ -8,9 +8,14 @@
 #include "error.h"
 
 #define NETRAL_HOST_NAME "id.netral.host"
+/* The extension ids; the build sets them (CMake NETRAL_EXTENSION_ID, NETRAL_GECKO_ID) so that
+ * `netral install` and `netral doctor` agree with the packaged manifests and extension. */
+#ifndef NETRAL_GECKO_ID
 #define NETRAL_GECKO_ID "netral@netral.id"
-/* The Chromium extension id, fixed by the public key in extension/manifest/base.json. */
-#define NETRAL_CHROMIUM_EXTENSION_ID "agbjhpfjmmgmllicjnfkepfagmiajhfi"
+#endif
+#ifndef NETRAL_CHROMIUM_EXTENSION_ID
+#define NETRAL_CHROMIUM_EXTENSION_ID "agbjhpfjmmgmllicjnfkepfagmiajhfi"   /* from the key in extension/manifest/base.json */
+#endif
 
 typedef enum { BROWSER_CHROME, BROWSER_CHROMIUM, BROWSER_EDGE, BROWSER_FIREFOX, BROWSER_COUNT } browser_kind;
 typedef enum { SCOPE_SYSTEM, SCOPE_USER } install_scope;
@@ -39,5 +44,9 @@ int manifest_uninstall(browser_kind browser, install_scope scope, int *removed, 
 
 /* Is this browser installed here? (its usual executable exists) */
 int browser_present(browser_kind browser);
+
+/* ABSOLUTE_PATH as seen on this machine: under $NETRAL_ROOT when that is set (to check or
+ * prepare a mounted system image, and for tests), else unchanged. */
+int system_path(const char *absolute_path, char *out, size_t size, netral_error *err);
 
 #endif

@@ -250,8 +250,12 @@ static void check_extension_settings(report *r, const char *browser, const char 
         say(r, FINDING_OK, browser, NULL, "%s sets Netral's mode to %s", file, mode ? mode : "warn (default)");
 }
 
-static void check_chromium_policy(report *r, const policy_dir *pd, const host_identity *id)
+static void check_chromium_policy(report *r, const policy_dir *system_dir, const host_identity *id)
 {
+    char dir[NETRAL_PATH_BYTES];
+    netral_error ignored;
+    if (system_path(system_dir->dir, dir, sizeof dir, &ignored) != 0) return;
+    policy_dir where = {system_dir->browser, dir}, *pd = &where;
     DIR *d = opendir(pd->dir);
     struct dirent *ent;
     int files = 0, forced = 0;
@@ -300,20 +304,20 @@ static void check_firefox_policy(report *r, const host_identity *id)
     static const char *const paths[] = {"/etc/firefox/policies/policies.json",
                                         "/usr/lib/firefox-esr/distribution/policies.json",
                                         "/usr/lib/firefox/distribution/policies.json", NULL};
-    for (const char *const *p = paths; *p != NULL; p++) {
-        char *text = NULL;
+    for (const char *const *system_file = paths; *system_file != NULL; system_file++) {
+        char *text = NULL, path[NETRAL_PATH_BYTES];
         size_t len = 0;
         netral_error err;
-        if (access(*p, F_OK) != 0) continue;
-        if (file_read_bounded(*p, 1 << 20, &text, &len, &err) != 0) {
-            say(r, FINDING_FAIL, "firefox", "make the file readable", "cannot read %s: %s", *p, err.msg);
+        if (system_path(*system_file, path, sizeof path, &err) != 0 || access(path, F_OK) != 0) continue;
+        if (file_read_bounded(path, 1 << 20, &text, &len, &err) != 0) {
+            say(r, FINDING_FAIL, "firefox", "make the file readable", "cannot read %s: %s", path, err.msg);
             continue;
         }
         cJSON *root = cJSON_ParseWithLength(text, len);
         const cJSON *policies = cJSON_GetObjectItemCaseSensitive(root, "policies");
         if (!cJSON_IsObject(policies)) {
             say(r, FINDING_FAIL, "firefox", "fix the JSON (Firefox ignores the whole file)",
-                "%s is not valid JSON with a \"policies\" object", *p);
+                "%s is not valid JSON with a \"policies\" object", path);
         } else {
             const cJSON *settings = cJSON_GetObjectItemCaseSensitive(
                 cJSON_GetObjectItemCaseSensitive(policies, "ExtensionSettings"), id->gecko_id);
@@ -322,11 +326,11 @@ static void check_firefox_policy(report *r, const host_identity *id)
                 cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(policies, "3rdparty"), "Extensions"),
                 id->gecko_id);
             if (mode != NULL && strcmp(mode, "force_installed") == 0)
-                say(r, FINDING_OK, "firefox", NULL, "%s installs the extension %s", *p, id->gecko_id);
+                say(r, FINDING_OK, "firefox", NULL, "%s installs the extension %s", path, id->gecko_id);
             else
                 say(r, FINDING_WARN, "firefox", "add ExtensionSettings force_installed (see manifests/policies/)",
-                    "%s does not force-install the extension %s", *p, id->gecko_id);
-            if (mine != NULL) check_extension_settings(r, "firefox", *p, mine);
+                    "%s does not force-install the extension %s", path, id->gecko_id);
+            if (mine != NULL) check_extension_settings(r, "firefox", path, mine);
         }
         cJSON_Delete(root);
         free(text);
