@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "utf8.h"
+
 int netral_fail(netral_error *err, netral_code code, const char *fmt, ...)
 {
     if (err != NULL) {
@@ -12,6 +14,8 @@ int netral_fail(netral_error *err, netral_code code, const char *fmt, ...)
         /* A truncated reason is still a reason: the result is not checked on purpose. */
         (void)vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* Reasons quote input and are cut to size: keep them valid UTF-8 for JSON replies. */
+        utf8_repair(err->msg);
     }
     return -1;
 }

@@ -308,7 +308,9 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
 
     if (len > MAX_REQUEST_BYTES) return protocol_error_reply("frame_too_large", "request over the size limit");
     if (!utf8_valid(frame, len)) return protocol_error_reply("invalid_utf8", "the request is not valid UTF-8");
-    if (has_escaped_nul(frame, len)) return protocol_error_reply("bad_request", "the request holds \\u0000");
+    /* cJSON stops a string at a NUL byte: a raw one is never valid JSON, an escaped one cannot be
+     * echoed faithfully. */
+    if (memchr(frame, '\0', len) != NULL) return protocol_error_reply("invalid_json", "NUL byte in the request");
     request = cJSON_ParseWithLengthOpts((const char *)frame, len, &end, 0);
     if (request == NULL) return protocol_error_reply("invalid_json", "the request is not valid JSON");
     while (end < (const char *)frame + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
@@ -322,6 +324,15 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     }
     id = cJSON_DetachItemFromObjectCaseSensitive(request, "id");
     if (id != NULL) keep_numbers_exact(id);
+    if (has_escaped_nul(frame, len)) {
+        /* A number id is whole (the extension's are numbers), any other may have been cut. */
+        if (!cJSON_IsNumber(id) && !cJSON_IsRaw(id)) {
+            cJSON_Delete(id);
+            id = NULL;
+        }
+        cJSON_Delete(request);
+        return error_reply_with_id(id, "bad_request", "the request holds \\u0000");
+    }
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(request, "type");
     if (!cJSON_IsString(type)) {
         cJSON_Delete(request);

@@ -135,6 +135,9 @@ describe('ids', () => {
     const escaped = await host.request({ id: 'a\\u0000b', type: 'hello' });
     assert.equal(escaped.id, 'a\\u0000b', 'an escaped backslash followed by u0000 is ordinary text');
     assert.equal(escaped.protocol, 1);
+    const batch = await host.request({ id: 77, type: 'check_batch', items: [{ platform: 'x', account: '@a\u0000b' }] });
+    assert.equal(batch.error?.code, 'bad_request');
+    assert.equal(batch.id, 77, 'a number id cannot have been cut, so the extension can still match the reply');
     await host.close();
   });
 

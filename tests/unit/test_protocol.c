@@ -7,6 +7,7 @@
 #include "check.h"
 #include "netral_limits.h"
 #include "protocol.h"
+#include "utf8.h"
 
 static protocol_ctx *ctx;
 
@@ -94,6 +95,31 @@ static void invalid_utf8_should_be_refused_before_parsing(void)
     cJSON_free(text);
 }
 
+static void an_error_quoting_the_request_should_stay_valid_utf8_when_cut(void)
+{
+    /* the reason quotes 64 bytes of the account: here the 64th byte is half of an "é" */
+    char request[256];
+    snprintf(request, sizeof request, "{\"id\":3,\"type\":\"check\",\"platform\":\"x\",\"account\":\"id:%s\xC3\xA9\"}",
+             "111111111111111111111111111111111111111111111111111111111111111");
+    char *text = protocol_handle(ctx, (const unsigned char *)request, strlen(request));
+    CHECK(text != NULL && utf8_valid((const unsigned char *)text, strlen(text)));
+    cJSON *reply = cJSON_Parse(text);
+    CHECK_STR(error_code(reply), "bad_account");
+    cJSON_Delete(reply);
+    cJSON_free(text);
+}
+
+static void a_raw_nul_byte_should_be_refused_as_invalid_json(void)
+{
+    static const char request[] = "{\"id\":\"a\0b\",\"type\":\"hello\"}";
+    char *text = protocol_handle(ctx, (const unsigned char *)request, sizeof request - 1);
+    cJSON *reply = cJSON_Parse(text);
+    CHECK_STR(error_code(reply), "invalid_json");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(reply, "id")));
+    cJSON_Delete(reply);
+    cJSON_free(text);
+}
+
 static void check_batch_should_answer_each_item_and_refuse_too_many(void)
 {
     size_t size = 64 + (MAX_BATCH_ITEMS + 1) * 40;
@@ -163,6 +189,8 @@ int main(void)
     RUN(check_without_a_list_should_be_unknown_with_the_canonical_account);
     RUN(bad_requests_should_get_a_named_error);
     RUN(invalid_utf8_should_be_refused_before_parsing);
+    RUN(an_error_quoting_the_request_should_stay_valid_utf8_when_cut);
+    RUN(a_raw_nul_byte_should_be_refused_as_invalid_json);
     RUN(check_batch_should_answer_each_item_and_refuse_too_many);
     RUN(the_largest_request_should_get_its_whole_reply_within_the_limit);
     RUN(a_request_over_the_limit_should_be_refused);
