@@ -228,6 +228,16 @@ test('a click whose verdict is not known is held, then replayed once when the ac
   assert.equal(page.dialog(), null);
 });
 
+test('pressing again while a click is held does not make the action happen twice', async () => {
+  let release;
+  const page = setup({ answer: () => new Promise((resolve) => { release = resolve; }) });
+  page.click('clear-like');
+  page.click('clear-like');
+  release(CLEAR);
+  await page.settle();
+  assert.deepEqual(page.ran, ['clear-like']);
+});
+
 test('a held click on a listed account shows the warning when the verdict arrives', async () => {
   const page = setup({ answer: async () => LISTED });
   page.click('listed-like');
@@ -292,6 +302,27 @@ test('after going on at the repost button, the repost menu that opens outside th
   assert.equal(page.dialog(), null);
 });
 
+test('a follow is caught when the list names the account by handle while the button carries its id', async () => {
+  const dom = pageWithScripts(`<div data-testid="placementTracking"><button aria-label="Follow @TimMenang" data-testid="1700000000000000001-follow" id="follow">Follow</button></div>`,
+    'https://x.com/TimMenang', SCRIPTS);
+  const { Netral } = dom.window;
+  const hit = Netral.resolve.classify(Netral.sites.forHost('x.com'), dom.window.document.getElementById('follow'), 'click');
+  assert.equal(hit.target.account, 'id:1700000000000000001');
+  assert.deepEqual([...hit.aliases.map((a) => a.account)], ['@timmenang']);
+  const page = setup({
+    known: { '@timmenang': LISTED },
+    answer: async (target) => (target.account === '@timmenang' ? LISTED : { verdict: 'clear', platform: 'x', account: target.account }),
+  });
+  page.window.document.body.insertAdjacentHTML('beforeend', '<button aria-label="Follow @TimMenang" data-testid="1700000000000000001-follow" id="follow2">Follow</button>');
+  const ran = [];
+  page.window.document.getElementById('follow2').addEventListener('click', () => ran.push('follow'));
+  page.click('follow2');
+  await page.settle();
+  assert.deepEqual(ran, [], 'the site never saw it');
+  assert.match(page.dialog().textContent, /@timmenang/);
+  dom.window.close();
+});
+
 test('the warning speaks English when the policy or the browser says so', () => {
   const page = setup({ known: { '@timmenang': LISTED }, language: 'en' });
   page.click('listed-like');
@@ -299,4 +330,46 @@ test('the warning speaks English when the policy or the browser says so', () => 
   assert.match(dialog.textContent, /You are about to like a post by @timmenang \(X\)/);
   assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Cancel');
   assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Go on anyway');
+});
+
+test('the warning keeps the focus: it opens on Batalkan, and Tab / Shift+Tab cycle inside it', () => {
+  const page = setup({ known: { '@timmerahputih': { ...LISTED, account: '@timmerahputih' }, '@timmenang': LISTED } });
+  page.click('listed-like');
+  const dialog = page.dialog();
+  const shadow = dialog.getRootNode();
+  const cancel = buttonLabelled(dialog, 'cancel');
+  const proceed = buttonLabelled(dialog, 'proceed');
+  assert.equal(shadow.activeElement, cancel, 'Batalkan has the focus');
+  const tab = (from, shiftKey = false) => from.dispatchEvent(new page.window.KeyboardEvent('keydown', { key: 'Tab', shiftKey, bubbles: true, cancelable: true }));
+  tab(cancel);
+  assert.equal(shadow.activeElement, proceed);
+  tab(proceed);
+  assert.equal(shadow.activeElement, cancel, 'wraps around instead of leaving');
+  tab(cancel, true);
+  assert.equal(shadow.activeElement, proceed);
+});
+
+test('keys pressed in the warning do not reach the page (no X shortcut fires behind it)', () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  const seen = [];
+  page.window.document.addEventListener('keydown', (event) => seen.push(event.key));
+  page.click('listed-like');
+  buttonLabelled(page.dialog(), 'cancel').dispatchEvent(new page.window.KeyboardEvent('keydown', { key: 'l', bubbles: true, composed: true }));
+  assert.deepEqual(seen, []);
+});
+
+test('an out-of-date list is said so in the warning', () => {
+  const page = setup({ known: { '@timmenang': { ...LISTED, list: { ...LISTED.list, stale: true } } } });
+  page.click('listed-like');
+  assert.match(page.dialog().textContent, /Daftar ini sudah kedaluwarsa/);
+});
+
+test('the IT contact from policy is shown as a link, and only the text when there is no link', () => {
+  const page = setup({
+    known: { '@timmenang': LISTED },
+    policy: { contactText: 'Biro Umum', contactUrl: 'mailto:it@instansi.go.id' },
+  });
+  page.click('listed-like');
+  const link = page.dialog().querySelector('a[href="mailto:it@instansi.go.id"]');
+  assert.equal(link.textContent, 'Biro Umum');
 });

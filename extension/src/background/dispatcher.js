@@ -1,0 +1,67 @@
+// The service worker's one message dispatcher. Messages from content scripts must come from
+// a tab on a watched site; the status (for the popup) only from the extension's own pages.
+
+const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', 'comment', 'follow', 'subscribe', 'join']);
+const MAX_ACCOUNT_CHARS = 2048;
+const MAX_BATCH = 200;
+const WATCHED_HOST = /(^|\.)(x\.com|twitter\.com|instagram\.com|facebook\.com|tiktok\.com|youtube\.com|threads\.net|threads\.com)$/;
+
+function isWatchedPage(url) {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' && WATCHED_HOST.test(hostname);
+  } catch {
+    return false;
+  }
+}
+
+function isItem(item) {
+  return item && typeof item.platform === 'string' && item.platform.length <= 20
+    && typeof item.account === 'string' && item.account.length <= MAX_ACCOUNT_CHARS;
+}
+
+export class MessageError extends Error {}
+
+/**
+ * @param extensionId   runtime.id
+ * @param extensionBase runtime.getURL('')
+ * @param handlers      {check, checkBatch, strings, status}
+ * @returns (message, sender) → Promise of the reply
+ */
+export function createDispatcher({ extensionId, extensionBase, handlers }) {
+  const fromContentScript = (sender) => sender.id === extensionId && Boolean(sender.tab) && isWatchedPage(sender.url);
+  const fromExtensionPage = (sender) => sender.id === extensionId && typeof sender.url === 'string'
+    && sender.url.startsWith(extensionBase);
+
+  const routes = {
+    check: {
+      allowed: fromContentScript,
+      valid: (m) => isItem(m) && (m.action === undefined || ACTIONS.has(m.action)),
+      run: (m) => handlers.check({ platform: m.platform, account: m.account, action: m.action }),
+    },
+    check_batch: {
+      allowed: fromContentScript,
+      valid: (m) => Array.isArray(m.items) && m.items.length <= MAX_BATCH && m.items.every(isItem),
+      run: async (m) => ({ results: await handlers.checkBatch(m.items) }),
+    },
+    strings: {
+      allowed: (sender) => fromContentScript(sender) || fromExtensionPage(sender),
+      valid: (m) => m.language === 'id' || m.language === 'en',
+      run: (m) => handlers.strings(m.language),
+    },
+    status: {
+      allowed: fromExtensionPage,
+      valid: () => true,
+      run: () => handlers.status(),
+    },
+  };
+
+  return async function dispatch(message, sender) {
+    const route = message && typeof message.type === 'string' && Object.hasOwn(routes, message.type)
+      ? routes[message.type] : null;
+    if (!route) throw new MessageError('unknown message type');
+    if (!route.allowed(sender)) throw new MessageError('sender not allowed');
+    if (!route.valid(message)) throw new MessageError('malformed message');
+    return route.run(message);
+  };
+}

@@ -1,0 +1,86 @@
+// Service worker (Chromium) / background script (Firefox): wires the host connection, the
+// verdict cache and the policy to the message dispatcher.
+import '../common/account.js';
+import '../common/policy.js';
+import { api } from './browser.js';
+import { createHostConnection } from './host-connection.js';
+import { createVerdictCache } from './verdict-cache.js';
+import { createChecker } from './checker.js';
+import { createDispatcher } from './dispatcher.js';
+
+const { normalise } = globalThis.Netral.account;
+const { fromManaged } = globalThis.Netral.policy;
+
+let policy = fromManaged(null);
+let hostVersion = null;
+
+const cache = createVerdictCache();
+const connection = createHostConnection({
+  connectNative: (name) => api.runtime.connectNative(name),
+  lastError: () => api.runtime.lastError && api.runtime.lastError.message,
+  onConnect: () => {
+    checker.refreshList().then((reply) => { hostVersion = reply.host_version || null; }).catch(() => {});
+  },
+  onDisconnect: () => { hostVersion = null; },
+});
+const checker = createChecker({ connection, cache, normalise });
+
+async function readPolicy() {
+  try {
+    policy = fromManaged(await api.storage.managed.get());
+  } catch {
+    policy = fromManaged(null);   // no policy installed: defaults
+  }
+}
+
+const localeCache = new Map();
+async function strings(language) {
+  if (!localeCache.has(language)) {
+    const response = await fetch(api.runtime.getURL(`_locales/${language}/messages.json`));
+    localeCache.set(language, await response.json());
+  }
+  return { messages: localeCache.get(language) };
+}
+
+async function status() {
+  let host = null;
+  try {
+    host = await connection.request({ type: 'status' });
+    if (!host.error) {
+      hostVersion = host.host_version || hostVersion;
+      checker.setList(host.list);
+    }
+  } catch {
+    host = null;
+  }
+  return {
+    connected: connection.isConnected() && Boolean(host) && !host.error,
+    reason: connection.reason(),
+    hostVersion,
+    list: checker.list(),
+    policy,
+  };
+}
+
+const dispatch = createDispatcher({
+  extensionId: api.runtime.id,
+  extensionBase: api.runtime.getURL(''),
+  handlers: {
+    check: (m) => checker.check(m),
+    checkBatch: (items) => checker.checkBatch(items),
+    strings,
+    status,
+  },
+});
+
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  dispatch(message, sender).then(
+    sendResponse,
+    (error) => sendResponse({ error: { code: 'bad_request', message: error.message } }),
+  );
+  return true;   // the reply is sent asynchronously
+});
+
+api.storage.onChanged.addListener((changes, area) => { if (area === 'managed') readPolicy(); });
+readPolicy();
+connection.connect();

@@ -1,0 +1,258 @@
+// The one interceptor every site shares. Capture-phase listeners on the window, added at
+// document_start before any page script, see each trusted click, double-click, key press and
+// form submission first. An action on a clear account goes on untouched; on a listed one
+// it is stopped and the warning shown; when the verdict is not known yet it is held
+// (bounded) and replayed if the account turns out clear.
+//
+// Our own replays pass by an explicit token: `replaying` is set only while this script
+// dispatches the copy, synchronously, in the content script's isolated world where page
+// scripts cannot touch it.
+(function attach(root) {
+  'use strict';
+
+  const netral = root.Netral || (root.Netral = {});
+
+  const HOLD_MS = 1500;              // longest wait for a verdict before failMode applies
+  const CONTEXT_FOR_MS = 2 * 60 * 1000;
+  const EFFECT_WITHIN_MS = 1500;     // a replay that changes nothing by then was ignored
+  const PASS_NEXT_FOR_MS = 60 * 1000;
+
+  const PLATFORM_NAMES = {
+    x: 'X', instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', youtube: 'YouTube', threads: 'Threads',
+  };
+
+  /** 'allow' | 'warn' | 'block' | 'unchecked' for a reply under a policy. */
+  function decide(reply, policy) {
+    if (reply.verdict === 'listed') return policy.mode === 'block' ? 'block' : 'warn';
+    if (reply.verdict === 'clear') return 'allow';
+    return policy.failMode === 'closed' ? 'unchecked' : 'allow';
+  }
+
+  function reportError(error) {
+    console.error('Netral:', error);
+  }
+
+  // Of the replies for one target in its several forms: a listed one wins, then one that
+  // could not be checked, then clear.
+  function strongest(replies) {
+    return replies.find((reply) => reply.verdict === 'listed')
+      || replies.find((reply) => reply.verdict !== 'clear')
+      || replies[0];
+  }
+
+  function sameTarget(a, b) {
+    return Boolean(a && b) && a.platform === b.platform && a.account === b.account;
+  }
+
+  // Items of a menu or composer that an opener opened (their account may come from it).
+  function actsInContext(rule) {
+    return Boolean(rule.account) && rule.account.some((source) => source.scope === 'context');
+  }
+
+  function elementOf(node) {
+    return node && node.nodeType === 1 ? node : (node && node.parentElement) || null;
+  }
+
+  function copyEvent(window, event) {
+    const common = {
+      // The original's view: in Firefox the content script's own window is not accepted here.
+      bubbles: true, cancelable: true, composed: true, view: event.view,
+      ctrlKey: event.ctrlKey, shiftKey: event.shiftKey, altKey: event.altKey, metaKey: event.metaKey,
+    };
+    if (event.type === 'keydown') {
+      return new window.KeyboardEvent('keydown', {
+        ...common, key: event.key, code: event.code, location: event.location, repeat: event.repeat,
+        keyCode: event.keyCode, which: event.which,
+      });
+    }
+    return new window.MouseEvent(event.type, {
+      ...common, detail: event.detail, screenX: event.screenX, screenY: event.screenY,
+      clientX: event.clientX, clientY: event.clientY, button: event.button, buttons: event.buttons,
+    });
+  }
+
+  /**
+   * @param window    the page's window
+   * @param adapter   the site's adapter (sites/*.js)
+   * @param verdicts  from verdicts.createVerdicts
+   * @param settings  () → {policy, t, language}: read at each event, so policy changes apply at once
+   * @param isUserEvent which events a person made; tests stand in for the browser's isTrusted
+   * @param effectWithinMs how long a replay has to show an effect before it counts as ignored
+   */
+  function createInterceptor({
+    window, adapter, verdicts, settings, isUserEvent = (event) => event.isTrusted,
+    effectWithinMs = EFFECT_WITHIN_MS,
+  }) {
+    const doc = window.document;
+    const { classify, classifyEvent, postOf } = netral.resolve;
+    const { showWarning, showNotice, isOwn } = netral.warning;
+    let replaying = 0;
+    let context = null;     // {target, approved, at}: the menu or composer opened last
+    let passNext = null;    // {element, until}: a replay the site ignored; the next click goes
+    let warningOpen = false;
+    const holding = new Set();   // controls whose held event waits for its verdict
+
+    function enabled() {
+      const { policy } = settings();
+      return policy.mode !== 'off' && policy.sites.includes(adapter.platform);
+    }
+
+    function liveContext() {
+      if (context && Date.now() - context.at > CONTEXT_FOR_MS) context = null;
+      return context;
+    }
+
+    function openContext(hit, approved) {
+      if (hit.rule.opensContext && hit.target) context = { target: hit.target, approved, at: Date.now() };
+    }
+
+    function onEvent(event) {
+      if (replaying > 0 || !isUserEvent(event) || !enabled()) return;
+      const path = event.composedPath();
+      if (warningOpen || path.some(isOwn)) return;
+      const origin = elementOf(path[0]);
+      if (!origin) return;
+      const current = liveContext();
+      const hit = classifyEvent(adapter, {
+        type: event.type, target: event.type === 'submit' ? event.target : origin, key: event.key,
+        shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey,
+        isComposing: event.isComposing,
+      }, current && current.target);
+      if (!hit) return;
+      if (!hit.action || !hit.target) { openContext(hit, false); return; }
+
+      if (passNext && passNext.element === hit.element && Date.now() < passNext.until) {
+        passNext = null;
+        openContext(hit, true);
+        return;
+      }
+      // The user already chose to go on at the opener of this menu or composer.
+      if (current && current.approved && actsInContext(hit.rule) && sameTarget(current.target, hit.target)) return;
+
+      const held = { event, origin, hit, submitter: event.submitter || null };
+      const targets = [hit.target, ...(hit.aliases || [])];
+      const known = targets.map((target) => verdicts.peek(target));
+      if (known.every(Boolean)) {
+        const reply = strongest(known);
+        if (decide(reply, settings().policy) === 'allow') { openContext(hit, false); return; }
+        stop(event);
+        warn(held, reply);
+        return;
+      }
+      stop(event);
+      // A second press while the first waits would act twice once both are replayed.
+      if (holding.has(hit.element)) return;
+      holding.add(hit.element);
+      Promise.all(targets.map((target) => verdicts.check(target, hit.action, HOLD_MS))).then((replies) => {
+        holding.delete(hit.element);
+        const reply = strongest(replies);
+        if (decide(reply, settings().policy) === 'allow') {
+          openContext(hit, false);
+          replay(held);
+        } else {
+          warn(held, reply);
+        }
+      }).catch(reportError);
+    }
+
+    function stop(event) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+
+    function warn(held, reply) {
+      const { policy, t, language } = settings();
+      const decision = decide(reply, policy);
+      const { hit } = held;
+      warningOpen = true;
+      const shown = showWarning(doc, {
+        kind: decision === 'unchecked' ? 'unchecked' : 'listed',
+        allowProceed: decision === 'warn',
+        action: hit.action,
+        accountLabel: `${reply.account || hit.target.account} (${PLATFORM_NAMES[hit.target.platform]})`,
+        entity: reply.entity || null,
+        list: reply.list || null,
+        contact: { text: policy.contactText, url: policy.contactUrl },
+        language,
+        t,
+      });
+      shown.then((choice) => {
+        warningOpen = false;
+        if (choice !== 'proceed') {
+          if (hit.element.isConnected && typeof hit.element.focus === 'function') hit.element.focus();
+          return;
+        }
+        openContext(hit, true);
+        confirmEffect(held).then((changed) => {
+          if (changed) {
+            showNotice(doc, t('replayDone'));
+          } else {
+            passNext = { element: hit.element, until: Date.now() + PASS_NEXT_FOR_MS };
+            showNotice(doc, t('replayIgnored'), 10000);
+          }
+        });
+        replay(held);
+      }).catch(reportError);
+    }
+
+    // Dispatches one copy of the held event where the original went.
+    function replay({ event, origin, submitter }) {
+      replaying += 1;
+      try {
+        if (event.type === 'submit') {
+          const form = event.target;
+          if (form.isConnected && typeof form.requestSubmit === 'function') form.requestSubmit(submitter || undefined);
+        } else if (origin.isConnected) {
+          origin.dispatchEvent(copyEvent(window, event));
+        }
+      } finally {
+        replaying -= 1;
+      }
+    }
+
+    // Resolves true when the page reacts to the replay: the post or the button changes, or
+    // (for menus and composers) something is added to the page.
+    function confirmEffect({ hit }) {
+      return new Promise((resolve) => {
+        const scope = postOf(adapter, hit.element)
+          || (hit.element.parentElement && hit.element.parentElement.parentElement)
+          || hit.element;
+        let timer = null;
+        const observer = new window.MutationObserver(() => done(true));
+        function done(changed) {
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(changed);
+        }
+        observer.observe(scope, { subtree: true, attributes: true, childList: true, characterData: true });
+        if (hit.rule.opensContext || hit.rule.event === 'enter' || hit.rule.event === 'submit') {
+          observer.observe(doc.documentElement, { subtree: true, childList: true });
+        }
+        timer = setTimeout(() => done(false), effectWithinMs);
+      });
+    }
+
+    // Some layers open on hover (Facebook's reaction picker): the hovered control sets the
+    // context its items act in.
+    function onHover(event) {
+      if (!enabled() || warningOpen) return;
+      const element = elementOf(event.target);
+      const hit = element && classify(adapter, element, 'click');
+      if (hit && hit.rule.opensContext === 'hover' && hit.target
+        && !(context && context.approved && sameTarget(context.target, hit.target))) {
+        context = { target: hit.target, approved: false, at: Date.now() };
+      }
+    }
+
+    function install() {
+      for (const type of ['click', 'dblclick', 'keydown', 'submit']) {
+        window.addEventListener(type, onEvent, { capture: true });
+      }
+      window.addEventListener('mouseover', onHover, { capture: true, passive: true });
+    }
+
+    return { install };
+  }
+
+  netral.interceptor = { createInterceptor, decide, HOLD_MS };
+})(globalThis);

@@ -1,0 +1,276 @@
+// Reads a site adapter (plain data, see sites/*.js) and answers one question for an event:
+// which action is this, and which account does it target?
+//
+// Adapter shape:
+//   platform     'x', 'instagram', ...
+//   hosts        host names the adapter runs on (subdomains included)
+//   posts        things that have an author (posts, quoted posts, comments): selectors, or
+//                {selector, has} for one that counts only when it contains `has`;
+//                the innermost one around the clicked element is "the post"
+//   authors      account sources tried in order inside the post
+//   pageAccount  account sources tried on the whole document (profile, channel, group pages)
+//   rules        [{action, selector, event?, has?, text?, unless?, account?, opensContext?,
+//                  modifier?}]
+//                action: null for an element that only opens a context (see opensContext)
+//                event: 'click' (default), 'dblclick', 'enter' (Enter in a text box), 'submit'
+//                has:   the element must contain this selector
+//                text:  regular expression its aria-label or text must match (both languages)
+//                unless: not when inside this selector
+//                opensContext: it opens a menu, drawer or composer that acts on its account
+//                       (read back by the 'context' account source); 'hover' when merely
+//                       hovering it opens that layer (Facebook's reaction picker)
+//                modifier: for 'enter', Ctrl or Cmd must be held (sites that post that way)
+//                account: sources for this rule; default: the post's authors, then the page
+//   keys         [{key, button}] keyboard shortcuts: the key acts as a click on `button`
+//                inside the focused post
+//   keepParams   query parameters that name an account (Facebook's id=); every other
+//                parameter and the fragment are dropped from links before normalising
+//
+// An account source: {scope?, find?, attr?, pattern?, prefix?, alias?, freshIf?}
+//   scope  'post' (default), 'self' (the matched element), 'page' (the document),
+//          'location' (the page URL), 'nearest' (the closest ancestor that contains `find`),
+//          'context' (the account of the last opener: menus and composers outside the post),
+//          or a selector for closest()
+//   find   selector looked up inside the scope (the scope itself when omitted)
+//   attr   attribute to read ('href' when omitted and the element is a link, else text)
+//   pattern regular expression whose first group is the account; prefix is put before it
+//   alias  after the target is found, this source may add another form of the same account
+//   freshIf {find, attr, param}: use the source only while that element's attribute equals
+//          the page URL's query parameter (server-rendered data that in-app navigation
+//          leaves stale, like YouTube's channelId meta, must belong to the current video)
+(function attach(root) {
+  'use strict';
+
+  const netral = root.Netral || (root.Netral = {});
+
+  const compiled = new Map();   // adapters hold patterns as strings; compile each once
+  function regex(source, flags = '') {
+    const key = `${flags}/${source}`;
+    if (!compiled.has(key)) compiled.set(key, new RegExp(source, flags));
+    return compiled.get(key);
+  }
+
+  // What a control says: its aria-label and its text, each tried on its own.
+  function labelsOf(element) {
+    const aria = element.getAttribute('aria-label');
+    const text = (element.textContent || '').replace(/\s+/g, ' ').trim();
+    return aria ? [aria.trim(), text] : [text];
+  }
+
+  function ruleMatches(rule, element, eventKind) {
+    if ((rule.event || 'click') !== eventKind) return false;
+    if (!element.matches(rule.selector)) return false;
+    if (rule.has && !element.querySelector(rule.has)) return false;
+    if (rule.text && !labelsOf(element).some((label) => regex(rule.text, 'i').test(label))) return false;
+    if (rule.unless && element.closest(rule.unless)) return false;
+    return true;
+  }
+
+  // Innermost-first: the closest element that matches any rule decides.
+  function findRule(adapter, start, eventKind) {
+    for (let node = start; node && node.nodeType === 1; node = node.parentElement) {
+      for (const rule of adapter.rules) {
+        if (ruleMatches(rule, node, eventKind)) return { rule, element: node };
+      }
+    }
+    return null;
+  }
+
+  function isPost(adapter, node) {
+    return (adapter.posts || []).some((post) => (
+      typeof post === 'string'
+        ? node.matches(post)
+        : node.matches(post.selector) && node.querySelector(post.has) !== null
+    ));
+  }
+
+  function postOf(adapter, element) {
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      if (isPost(adapter, node)) return node;
+    }
+    return null;
+  }
+
+  function nearestWith(element, selector) {
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      if (node.querySelector(selector)) return node;
+    }
+    return null;
+  }
+
+  function rawValue(element, source) {
+    if (source.attr === 'text') return element.textContent || '';
+    if (source.attr) return element.getAttribute(source.attr) || '';
+    if (element.hasAttribute('href')) return element.getAttribute('href');
+    return element.textContent || '';
+  }
+
+  function absolute(value, doc) {
+    if (value.startsWith('/') && !value.startsWith('//')) return doc.location.origin + value;
+    return value;
+  }
+
+  // Links carry tracking parameters (often %-escaped, which the normaliser rightly refuses):
+  // keep only the parameters that name an account.
+  function withoutNoise(value, keepParams) {
+    if (!/^https?:\/\//i.test(value)) return value;
+    const [beforeHash] = value.split('#');
+    const [base, query = ''] = beforeHash.split('?');
+    const kept = query.split('&').filter((pair) => keepParams.includes(pair.split('=')[0]));
+    return kept.length ? `${base}?${kept.join('&')}` : base;
+  }
+
+  function isFresh({ find, attr, param }, doc) {
+    const marker = doc.querySelector(find);
+    const wanted = new URLSearchParams(doc.location.search).get(param);
+    return Boolean(marker && wanted) && marker.getAttribute(attr) === wanted;
+  }
+
+  function scopeFor(source, element, post, doc) {
+    const scope = source.scope || 'post';
+    if (scope === 'post') return post;
+    if (scope === 'self') return element;
+    if (scope === 'page') return doc;
+    if (scope === 'nearest') return nearestWith(element, source.find);
+    return element.closest(scope);
+  }
+
+  function accountFrom(adapter, source, element, post, doc, context) {
+    const { platform } = adapter;
+    const normalise = netral.account.normalise;
+    if (source.scope === 'location') return normalise(platform, withoutNoise(doc.location.href, adapter.keepParams || []));
+    if (source.scope === 'context') return context && context.platform === platform ? context : null;
+    if (source.freshIf && !isFresh(source.freshIf, doc)) return null;
+    const scope = scopeFor(source, element, post, doc);
+    if (!scope) return null;
+    const candidates = source.find
+      ? scope.querySelectorAll(source.find)
+      : [scope];
+    for (const candidate of candidates) {
+      if (candidate.nodeType !== 1) continue;
+      let value = rawValue(candidate, source).trim();
+      if (source.pattern) {
+        const match = regex(source.pattern).exec(value);
+        if (!match) continue;
+        value = match[1];
+      }
+      value = withoutNoise(absolute((source.prefix || '') + value, doc), adapter.keepParams || []);
+      const result = normalise(platform, value);
+      if (result) return result;
+    }
+    return null;
+  }
+
+  // The target is what the first source that yields an account gives. Sources marked
+  // `alias: true` after it, in the same list, may name the same account in another form
+  // (X's follow button: its numeric id and its @handle); those are checked too. A rule
+  // without its own sources uses the post's authors, else the page's account: two lists.
+  function accountsFor(adapter, rule, element, doc, context) {
+    const post = postOf(adapter, element);
+    const lists = rule.account ? [rule.account] : [post ? adapter.authors || [] : [], adapter.pageAccount || []];
+    for (const sources of lists) {
+      let target = null;
+      const aliases = [];
+      for (const source of sources) {
+        if ((source.scope || 'post') === 'post' && !post) continue;
+        if (target && !source.alias) continue;
+        const found = accountFrom(adapter, source, element, post, doc, context);
+        if (!found) continue;
+        if (!target) target = found;
+        else if (found.account !== target.account && !aliases.some((a) => a.account === found.account)) aliases.push(found);
+      }
+      if (target) return { target, aliases };
+    }
+    return { target: null, aliases: [] };
+  }
+
+  /**
+   * Classifies an event on `target`.
+   * @param eventKind 'click' | 'dblclick' | 'enter' | 'submit'
+   * @param context   the account of the last context opener, or null
+   * @returns null when no rule matches; otherwise {action, element, rule, target, aliases}
+   *          where action is null for a mere context opener, target is {platform, account}
+   *          or null when no account could be read, and aliases are other forms of it.
+   */
+  function classify(adapter, target, eventKind, context = null) {
+    if (!target || target.nodeType !== 1) return null;
+    const hit = findRule(adapter, target, eventKind);
+    if (!hit) return null;
+    const accounts = accountsFor(adapter, hit.rule, hit.element, target.ownerDocument, context);
+    return { action: hit.rule.action, rule: hit.rule, element: hit.element, ...accounts };
+  }
+
+  function isEmptyTextBox(element) {
+    const value = 'value' in element ? element.value : element.textContent;
+    return !value || !value.trim();
+  }
+
+  /**
+   * Classifies a DOM event as the interceptor sees it: a click or double-click on an
+   * element, Enter in a text box, a keyboard shortcut on the focused post, a form submission.
+   * EVENT needs only type, target and, for keys, key and the modifier flags.
+   * @returns like classify(), or null
+   */
+  function classifyEvent(adapter, event, context = null) {
+    const target = event.target && event.target.nodeType === 1 ? event.target
+      : (event.target && event.target.parentElement) || null;
+    if (!target) return null;
+    if (event.type === 'click' || event.type === 'dblclick' || event.type === 'submit') {
+      return classify(adapter, target, event.type, context);
+    }
+    if (event.type !== 'keydown') return null;
+    if (event.key === 'Enter') {
+      if (event.shiftKey || event.isComposing) return null;
+      const hit = classify(adapter, target, 'enter', context);
+      if (!hit) return null;
+      if (hit.rule.modifier && !(event.ctrlKey || event.metaKey)) return null;
+      if (isEmptyTextBox(target)) return null;
+      return hit;
+    }
+    const button = shortcutButton(adapter, event);
+    return button ? classify(adapter, button, 'click', context) : null;
+  }
+
+  /** The action button a keyboard shortcut stands for, inside the focused post. */
+  function shortcutButton(adapter, event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return null;
+    const shortcut = (adapter.keys || []).find((k) => k.key === event.key);
+    if (!shortcut) return null;
+    const doc = event.target.ownerDocument || event.target;
+    const focused = doc.activeElement;
+    if (!focused || isEditable(focused)) return null;
+    const post = postOf(adapter, focused);
+    return post ? post.querySelector(shortcut.button) : null;
+  }
+
+  function isEditable(element) {
+    return element.isContentEditable
+      || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName)
+      || element.closest('[contenteditable=""], [contenteditable="true"]') !== null;
+  }
+
+  /** The account the page itself is about (a profile, channel, group), or null. */
+  function pageAccount(adapter, doc) {
+    return netral.account.normalise(adapter.platform, withoutNoise(doc.location.href, adapter.keepParams || []));
+  }
+
+  /** Every account a post mentions through the adapter's rules: what pre-resolve checks. */
+  function accountsIn(adapter, container) {
+    const found = new Map();
+    const add = (result) => { if (result) found.set(`${result.platform}\n${result.account}`, result); };
+    const doc = container.ownerDocument || container;
+    const selectors = [...new Set(adapter.rules.map((r) => r.selector))];
+    for (const element of container.querySelectorAll(selectors.join(','))) {
+      const hit = findRule(adapter, element, 'click')
+        || findRule(adapter, element, 'dblclick')
+        || findRule(adapter, element, 'enter')
+        || findRule(adapter, element, 'submit');
+      if (!hit) continue;
+      const { target, aliases } = accountsFor(adapter, hit.rule, hit.element, doc, null);
+      [target, ...aliases].forEach(add);
+    }
+    return [...found.values()];
+  }
+
+  netral.resolve = { classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, isEditable };
+})(globalThis);

@@ -1,0 +1,99 @@
+// The content script's view of verdicts: what is already known (so a click can be judged at
+// once, with no round trip), pre-resolving accounts in batches, and asking for one account
+// with a bounded wait. Replies come from the service worker, which owns the host connection.
+(function attach(root) {
+  'use strict';
+
+  const netral = root.Netral || (root.Netral = {});
+
+  const MAX_KNOWN = 2000;
+  const KNOWN_FOR_MS = 5 * 60 * 1000;
+  const BATCH_LIMIT = 200;   // the host's check_batch limit
+
+  function keyOf(target) {
+    return `${target.platform}\n${target.account}`;
+  }
+
+  /**
+   * @param send   (message) → Promise<reply>: runtime.sendMessage to the service worker
+   * @param now    () → milliseconds
+   * @param defer  (fn) → void: how a batch is put off to collect more accounts
+   */
+  function createVerdicts({ send, now = Date.now, defer = (fn) => setTimeout(fn, 30) }) {
+    const known = new Map();     // key → {reply, at}
+    const inFlight = new Map();  // key → Promise<reply>
+    let queued = new Map();      // key → target, waiting for the next batch
+    let listVersion = null;
+
+    function remember(target, reply) {
+      if (reply.list && reply.list.version !== listVersion) {
+        if (listVersion !== null) known.clear();  // a new list: earlier verdicts may be wrong
+        listVersion = reply.list.version;
+      }
+      // Verdicts that say the host could not answer are not kept: the next click asks again.
+      if (reply.verdict !== 'listed' && reply.verdict !== 'clear') return;
+      known.delete(keyOf(target));
+      known.set(keyOf(target), { reply, at: now() });
+      if (known.size > MAX_KNOWN) known.delete(known.keys().next().value);
+    }
+
+    /** The known reply for TARGET, or null. Never waits. */
+    function peek(target) {
+      const entry = known.get(keyOf(target));
+      if (!entry) return null;
+      if (now() - entry.at > KNOWN_FOR_MS) { known.delete(keyOf(target)); return null; }
+      return entry.reply;
+    }
+
+    function ask(target, action) {
+      const key = keyOf(target);
+      if (inFlight.has(key)) return inFlight.get(key);
+      const request = send({ type: 'check', platform: target.platform, account: target.account, action })
+        .then((reply) => { remember(target, reply); return reply; })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, request);
+      return request;
+    }
+
+    /** Resolves with the reply, or with {verdict: 'unavailable'} after TIMEOUT_MS. */
+    function check(target, action, timeoutMs) {
+      const cached = peek(target);
+      if (cached) return Promise.resolve(cached);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ verdict: 'unavailable', reason: 'timeout' }), timeoutMs);
+        ask(target, action).then(
+          (reply) => { clearTimeout(timer); resolve(reply); },
+          () => { clearTimeout(timer); resolve({ verdict: 'unavailable', reason: 'no-reply' }); },
+        );
+      });
+    }
+
+    function flush() {
+      const batch = [...queued.values()];
+      queued = new Map();
+      for (let start = 0; start < batch.length; start += BATCH_LIMIT) {
+        const items = batch.slice(start, start + BATCH_LIMIT);
+        const request = send({ type: 'check_batch', items });
+        for (const item of items) inFlight.set(keyOf(item), request.then((replies) => replies[items.indexOf(item)]));
+        request.then((replies) => {
+          items.forEach((item, index) => { if (replies[index]) remember(item, replies[index]); });
+        }).catch(() => {}).finally(() => items.forEach((item) => inFlight.delete(keyOf(item))));
+      }
+    }
+
+    /** Queues accounts for the next batch; those known or already asked are skipped. */
+    function prefetch(targets) {
+      const wasEmpty = queued.size === 0;
+      for (const target of targets) {
+        const key = keyOf(target);
+        if (peek(target) || inFlight.has(key) || queued.has(key)) continue;
+        queued.set(key, { platform: target.platform, account: target.account });
+      }
+      if (wasEmpty && queued.size > 0) defer(flush);
+    }
+
+    return { peek, check, prefetch, keyOf };
+  }
+
+  netral.verdicts = { createVerdicts, keyOf };
+})(globalThis);

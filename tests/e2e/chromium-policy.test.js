@@ -1,0 +1,175 @@
+// Policy and failure paths in headless Chromium with the real extension, on every site's
+// fixtures: block mode (warned, no way through), the host missing with failMode open (the
+// action goes on) and closed (held, "could not be checked"), the popup's report, and the
+// warning at 200% zoom. The warn-mode runs are chromium-sites.test.js.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hostBuilt } from './lib/host.js';
+import { canWriteChromiumPolicy } from './lib/policy.js';
+import {
+  actionsOf, artifact, clickControl, describeItem, exerciseClear, exerciseListed, inTab, isListed,
+  loadSpec, openChromium, pointerCanReach, prepare,
+} from './lib/scenario.js';
+
+const PAGES = process.env.NETRAL_E2E_PAGES ? process.env.NETRAL_E2E_PAGES.split(',') : [
+  'x-repost-menu', 'tiktok-feed', 'instagram-id', 'facebook-id', 'youtube-id', 'threads-id',
+];
+const noHost = hostBuilt() ? false : 'netral-host is not built (cmake --build build)';
+const noPolicy = canWriteChromiumPolicy() ? false : 'needs write access to /etc/chromium/policies/managed';
+
+let env;
+before(async () => { env = await prepare({ pages: PAGES, withHost: hostBuilt() }); });
+after(async () => { await env?.cleanup(); });
+
+describe('Chromium, warn mode extras with the real host', { skip: noHost }, () => {
+  let chromium;
+  before(async () => { chromium = await openChromium(env); });
+  after(async () => { await chromium?.close(); });
+
+  test('at 200% zoom the warning fits the window, wraps its text, and its buttons can be reached', async () => {
+    const item = actionsOf(loadSpec('x-repost-menu')).find((entry) => isListed(entry.expect) && entry.selector);
+    await inTab(chromium.browser, loadSpec('x-repost-menu').url, async (page, probe) => {
+      // A 1280×900 window at 200% zoom: 640×450 CSS pixels, two device pixels each.
+      await page.setViewport({ width: 640, height: 450, deviceScaleFactor: 2 });
+      await clickControl(page, item.selector);
+      const warning = await probe.waitFor(true);
+      const layout = await probe.evaluateOn(warning, `function () {
+        const box = this.getBoundingClientRect();
+        return { left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+          overflowsSideways: this.scrollWidth > this.clientWidth,
+          fontSize: parseFloat(getComputedStyle(this).fontSize),
+          viewport: { width: innerWidth, height: innerHeight } };
+      }`);
+      assert.ok(layout.left >= 0 && layout.right <= layout.viewport.width, 'the dialog fits across');
+      assert.ok(layout.top >= 0 && layout.bottom <= layout.viewport.height, 'the dialog fits down (it scrolls inside)');
+      assert.equal(layout.overflowsSideways, false, 'no text is cut off sideways');
+      assert.ok(layout.fontSize >= 16, 'body text at least 16 CSS px');
+      for (const button of [warning.cancel, warning.proceed]) {
+        const seen = await probe.evaluateOn(button, `function () {
+          this.scrollIntoView({ block: 'nearest' });
+          const box = this.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;
+        }`);
+        assert.equal(seen, true, 'the button can be brought into view');
+      }
+      await page.screenshot({ path: artifact('chromium-warning-200-percent.png') });
+      await page.keyboard.press('Escape');
+      await probe.waitFor(false);
+    }, 'x-repost-menu');
+  });
+
+  test('page CSS cannot hide or restyle the warning, and page scripts cannot read it', async () => {
+    const item = actionsOf(loadSpec('x-repost-menu')).find((entry) => isListed(entry.expect) && entry.selector);
+    await inTab(chromium.browser, loadSpec('x-repost-menu').url, async (page, probe) => {
+      // A hostile page: hide every div and dialog, shrink and recolour everything.
+      await page.addStyleTag({ content: 'body > div:not(#react-root):not(#layers), dialog, [role=alertdialog] { display: none !important; visibility: hidden !important; opacity: 0 !important; } * { font-size: 1px !important; color: white !important; }' });
+      await clickControl(page, item.selector);
+      const warning = await probe.waitFor(true);
+      const look = await probe.evaluateOn(warning, `function () {
+        const style = getComputedStyle(this);
+        const box = this.getBoundingClientRect();
+        return { visible: style.display !== 'none' && style.visibility === 'visible' && style.opacity === '1' && box.width > 200,
+          fontSize: parseFloat(style.fontSize), color: style.color };
+      }`);
+      assert.equal(look.visible, true, 'still shown');
+      assert.ok(look.fontSize >= 16, 'its own font size');
+      assert.notEqual(look.color, 'rgb(255, 255, 255)', 'its own colours');
+      const seenByPage = await page.evaluate(() => ({
+        dialogs: document.querySelectorAll('[role="alertdialog"], dialog').length,
+        shadowRoots: [...document.querySelectorAll('body > div')].filter((div) => div.shadowRoot).length,
+        text: document.body.innerText.includes('SKB No. 2/2022'),
+      }));
+      assert.deepEqual(seenByPage, { dialogs: 0, shadowRoots: 0, text: false });
+      await probe.press(warning.cancel);
+      await probe.waitFor(false);
+    }, 'x-repost-menu');
+  });
+
+  test('the popup shows the host connected, the list and the privacy sentence', async () => {
+    await inTab(chromium.browser, `chrome-extension://${chromium.extensionId}/src/popup/popup.html`, async (page) => {
+      await page.waitForFunction(() => document.getElementById('host-state').textContent !== '', { timeout: 5000 });
+      const text = await page.evaluate(() => document.body.innerText);
+      assert.match(text, /(Terhubung|Connected) \((versi|version) 0\.1\.0\)/);
+      assert.match(text, /Otoritas Uji Netral \(e2e\)/);
+      assert.match(text, /(Versi|Version)\s+5/);
+      assert.match(text, /(Jumlah akun|Accounts)\s+6/);
+      assert.match(text, /(Berlaku|Current)/);
+      assert.match(text, /(Peringatkan|Warn)/);
+      assert.match(text, /only to the checking service on this computer|hanya dikirim ke layanan pemeriksa di komputer ini/);
+    });
+  });
+});
+
+describe('Chromium, every site, block mode by policy (Indonesian forced)', { skip: noHost || noPolicy }, () => {
+  let chromium;
+  before(async () => { chromium = await openChromium(env, { policy: { mode: 'block', language: 'id', contactText: 'Hubungi Biro Umum, ext. 123' }, name: 'profile-block' }); });
+  after(async () => { await chromium?.close(); });
+
+  for (const name of PAGES) {
+  const spec = loadSpec(name);
+  for (const item of actionsOf(spec).filter((entry) => isListed(entry.expect, entry.aliases))) {
+    test(`${describeItem(name, item)}: warned with no way through`, async (t) => {
+      await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
+        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        const facts = await exerciseListed(page, probe, item, { mode: 'block', screenshot: artifact(`chromium-${name}-block.png`) });
+        assert.equal(facts.hasProceed, false, 'no "Tetap lanjutkan" in block mode');
+        assert.equal(facts.ranWhileWarning, 0);
+        assert.equal(facts.ranAfterCancel, 0);
+        assert.match(facts.said, /Akun kampanye terdaftar/);
+        assert.match(facts.said, /tidak mengizinkan/);
+        assert.match(facts.said, /Hubungi Biro Umum, ext\. 123/);
+      }, name);
+    });
+  }
+  }
+});
+
+describe('Chromium, every site, host not installed, failMode open (default)', () => {
+  let chromium;
+  before(async () => { chromium = await openChromium(env, { withHost: false, name: 'profile-nohost' }); });
+  after(async () => { await chromium?.close(); });
+
+  for (const name of PAGES) {
+  const spec = loadSpec(name);
+  for (const item of actionsOf(spec).filter((entry) => isListed(entry.expect, entry.aliases))) {
+    test(`${describeItem(name, item)}: goes through, no warning`, async (t) => {
+      await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
+        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        const facts = await exerciseClear(page, probe, item);
+        assert.equal(facts.warning, false);
+        assert.equal(facts.ran, 2);
+      }, name);
+    });
+  }
+  }
+
+  test('the popup says the host is not connected and why', async () => {
+    await inTab(chromium.browser, `chrome-extension://${chromium.extensionId}/src/popup/popup.html`, async (page) => {
+      await page.waitForFunction(() => document.getElementById('host-state').textContent !== '', { timeout: 5000 });
+      const text = await page.evaluate(() => document.getElementById('host-state').textContent);
+      assert.match(text, /(Tidak terhubung|Not connected): (layanan belum terpasang|the service is not installed)/);
+    });
+  });
+});
+
+describe('Chromium, every site, host not installed, failMode closed by policy', { skip: noPolicy }, () => {
+  let chromium;
+  before(async () => { chromium = await openChromium(env, { withHost: false, policy: { failMode: 'closed' }, name: 'profile-closed' }); });
+  after(async () => { await chromium?.close(); });
+
+  for (const name of PAGES) {
+  const spec = loadSpec(name);
+  for (const item of actionsOf(spec)) {
+    test(`${describeItem(name, item)}: held, "could not be checked", no way through`, async (t) => {
+      await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
+        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        const facts = await exerciseListed(page, probe, item, { mode: 'block', screenshot: artifact(`chromium-${name}-unchecked.png`) });
+        assert.equal(facts.hasProceed, false);
+        assert.equal(facts.ranWhileWarning, 0);
+        assert.equal(facts.ranAfterCancel, 0);
+        assert.match(facts.said, /could not be checked|tidak dapat diperiksa/);
+      }, name);
+    });
+  }
+  }
+});

@@ -1,0 +1,300 @@
+// What the browser tests share: the fixture pages and their expectations, the signed list
+// they run against, and one routine that plays a user through a page's controls.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from '../../../extension/tools/build.mjs';
+import { makeCertificate } from './certificate.js';
+import { startFixtureServer } from './fixture-server.js';
+import { installHost } from './host.js';
+import { extensionIdFromKey, launchChromium } from './chromium.js';
+import { setChromiumPolicy, waitForManagedPolicy } from './policy.js';
+import { WarningProbe } from './warning.js';
+import { artifactsDir, realDir, sitesDir } from './paths.js';
+
+const ENTITY = {
+  name: 'Tim Pemenangan Merah Putih (uji)', role: 'akun pemenangan resmi', party: 'Koalisi Uji',
+  election: 'Pilkada Uji 2026', region: 'Kota Uji',
+};
+
+/** The campaign list the tests sign and import: the "campaign" accounts of the fixtures. */
+export const LIST_ENTRIES = [
+  { platform: 'x', accounts: ['@timmerahputih', '@kikobeats', 'id:101198215'], entity: ENTITY },
+  { platform: 'instagram', accounts: ['@timpemenangan.merahputih', '@relawan.merahputih.jabar'], entity: ENTITY },
+  { platform: 'facebook', accounts: ['@timpemenanganmerahputih', 'group:relawanmerahputih'], entity: ENTITY },
+  { platform: 'tiktok', accounts: ['@illojuan', '@toni.kr8s'], entity: ENTITY },
+  { platform: 'youtube', accounts: ['@timmerahputih', 'channel:UCq3Z9a1bC2dE3fG4hI5jK6L'], entity: ENTITY },
+  { platform: 'threads', accounts: ['@timmerahputih'], entity: ENTITY },
+];
+
+const LISTED = new Set(LIST_ENTRIES.flatMap((entry) => entry.accounts.map((account) => `${entry.platform} ${account}`)));
+
+export function isListed(expect, aliases = []) {
+  return [expect.account, ...aliases].some((account) => LISTED.has(`${expect.platform} ${account}`));
+}
+
+export function loadSpec(name) {
+  return JSON.parse(fs.readFileSync(path.join(sitesDir, `${name}.expect.json`), 'utf8'));
+}
+
+function pageHtml(spec) {
+  const file = spec.source === 'real' ? path.join(realDir, spec.page) : path.join(sitesDir, spec.page);
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** Every URL a page is viewed at (composite pages hold several views). */
+export function viewsOf(spec) {
+  return [...new Set([spec.url, ...[...(spec.clicks || []), ...(spec.keys || [])].map((item) => item.url).filter(Boolean)])];
+}
+
+/**
+ * A scratch directory with the built extension, a certificate, the fixture server serving
+ * PAGES, and (unless withHost is false) the real host with the signed list installed.
+ */
+export async function prepare({ pages, withHost = true }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-e2e-'));
+  const extension = build(path.join(dir, 'extension'));
+  const certificate = makeCertificate(dir, ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com']);
+  const server = await startFixtureServer(certificate);
+  for (const name of pages) {
+    const spec = loadSpec(name);
+    for (const url of viewsOf(spec)) server.addPage(url, pageHtml(spec), name);
+  }
+  const host = withHost ? installHost(path.join(dir, 'host'), { entries: LIST_ENTRIES }) : null;
+  return {
+    dir,
+    extension,
+    server,
+    hostWrapper: host ? host.wrapper : null,
+    async cleanup() {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function artifact(name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  return path.join(artifactsDir, name);
+}
+
+// ---- playing a user ----
+
+const siteSaw = (page, selector, type, key) => page.evaluate(
+  (s, t, k) => window.__netral.count(s, t, k === null ? undefined : k), selector, type, key ?? null,
+);
+
+async function waitForSiteCount(page, selector, type, count, key) {
+  await page.waitForFunction(
+    (s, t, n, k) => window.__netral.count(s, t, k === null ? undefined : k) >= n,
+    { timeout: 5000, polling: 'mutation' }, selector, type, count, key ?? null,
+  );
+}
+
+// The saved real pages render without the sites' scripts and generated styles, so a control
+// may sit under a neighbour or have no size. Bring it on top (and give it a size) so the
+// real mouse click lands on it, as it does on the live site.
+export async function clickControl(page, selector, options = {}) {
+  await ensureClickable(page, selector);
+  await page.click(selector, options);
+}
+
+async function ensureClickable(page, selector) {
+  await page.evaluate((s) => {
+    const element = document.querySelector(s);
+    const reachable = () => {
+      const box = element.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      return box.width >= 1 && box.height >= 1 && hit && (hit === element || element.contains(hit));
+    };
+    element.scrollIntoView({ block: 'center', inline: 'center' });
+    if (reachable()) return;
+    for (let node = element; node && node !== document.body; node = node.parentElement) {
+      if (getComputedStyle(node).position === 'static') node.style.position = 'relative';
+      Object.assign(node.style, {
+        zIndex: '2147483646', overflow: 'visible', transform: 'none', clipPath: 'none', pointerEvents: 'auto', visibility: 'visible',
+      });
+    }
+    if (element.getBoundingClientRect().width < 1 || element.getBoundingClientRect().height < 1) {
+      element.style.display = 'inline-block';
+      element.style.minWidth = '16px';
+      element.style.minHeight = '16px';
+    }
+    if (reachable()) return;
+    // Still clipped (a scrolled carousel): lift it out where the pointer can reach it.
+    Object.assign(element.style, { position: 'fixed', left: '40%', top: '40%', zIndex: '2147483646' });
+  }, selector);
+}
+
+/** Whether a real pointer can land on SELECTOR once the harness has done what it can. */
+export async function pointerCanReach(page, selector) {
+  await ensureClickable(page, selector);
+  return page.evaluate((s) => {
+    const element = document.querySelector(s);
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return Boolean(hit) && (hit === element || element.contains(hit));
+  }, selector);
+}
+
+async function gesture(page, item) {
+  if (item.focus) {
+    await page.focus(item.focus);
+    if (item.text) await page.keyboard.type(item.text);
+    const modifiers = item.modifiers || [];
+    for (const modifier of modifiers) await page.keyboard.down(modifier);
+    await page.keyboard.press(item.key);
+    for (const modifier of modifiers.reverse()) await page.keyboard.up(modifier);
+    return;
+  }
+  await clickControl(page, item.selector, item.event === 'dblclick' ? { count: 2 } : {});
+}
+
+function observed(item) {
+  return item.focus
+    ? { selector: item.focus, type: 'keydown', key: item.key }
+    : { selector: item.selector, type: item.event || 'click' };
+}
+
+/**
+ * Plays one listed control: the warning comes before the site sees anything; Batalkan drops
+ * the action; the second time, Tetap lanjutkan lets it happen exactly once.
+ * mode 'block': the warning has no way through. Returns what the warning said.
+ */
+export async function exerciseListed(page, probe, item, { mode = 'warn', screenshot = null } = {}) {
+  const { selector, type, key } = observed(item);
+  const before = await siteSaw(page, selector, type, key);
+  await gesture(page, item);
+  let warning = await probe.waitFor(true);
+  const said = await probe.text(warning);
+  if (screenshot) await page.screenshot({ path: screenshot });
+  const facts = {
+    said,
+    closedRoot: warning.closedRoot,
+    hasProceed: Boolean(warning.proceed),
+    ranWhileWarning: (await siteSaw(page, selector, type, key)) - before,
+  };
+  await probe.press(warning.cancel);
+  await probe.waitFor(false);
+  facts.ranAfterCancel = (await siteSaw(page, selector, type, key)) - before;
+  if (mode !== 'warn') return facts;
+
+  await gesture(page, item);
+  warning = await probe.waitFor(true);
+  const earlierNotices = new Set((await probe.notices()).map((node) => node.backendNodeId));
+  await probe.press(warning.proceed);
+  await waitForSiteCount(page, selector, type, before + 1, key);
+  facts.notice = await probe.waitForNewNotice(earlierNotices);
+  facts.ranAfterProceed = (await siteSaw(page, selector, type, key)) - before;
+  return facts;
+}
+
+/** Plays one control on an account that is not listed: it simply happens. */
+export async function exerciseClear(page, probe, item) {
+  const { selector, type, key } = observed(item);
+  const before = await siteSaw(page, selector, type, key);
+  await gesture(page, item);
+  await waitForSiteCount(page, selector, type, before + 1, key);
+  const warning = await probe.find();
+  // Once its verdict is known, a second gesture passes as the user's own (trusted) event.
+  await gesture(page, item);
+  await waitForSiteCount(page, selector, type, before + 2, key);
+  const trusted = await page.evaluate((s, t) => window.__netral.trusted(s, t), selector, type);
+  const delays = type === 'click' ? await page.evaluate((s) => window.__netral.delays(s), selector) : [];
+  return {
+    ran: (await siteSaw(page, selector, type, key)) - before,
+    warning: Boolean(warning),
+    lastTrusted: trusted[trusted.length - 1],
+    slowestDelay: delays.length ? Math.max(...delays) : 0,
+  };
+}
+
+// ---- a browser for a scenario ----
+
+/**
+ * Chromium with the extension; the host is installed unless withHost is false; POLICY (if
+ * any) is installed as managed policy before start and removed by close().
+ */
+export async function openChromium(env, { withHost = true, policy = null, name = 'profile' } = {}) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(env.extension.chromium, 'manifest.json'), 'utf8'));
+  const removePolicy = policy ? setChromiumPolicy(extensionIdFromKey(manifest.key), policy) : () => {};
+  try {
+    const chromium = await launchChromium({
+      extensionDir: env.extension.chromium, profileDir: path.join(env.dir, name),
+      port: env.server.port, hostWrapper: withHost ? env.hostWrapper : null,
+    });
+    if (policy) await waitForManagedPolicy(chromium.browser, chromium.extensionId, policy);
+    return {
+      ...chromium,
+      async close() {
+        await chromium.browser.close();
+        removePolicy();
+      },
+    };
+  } catch (error) {
+    removePolicy();
+    throw error;
+  }
+}
+
+/** Opens URL (of the fixture named FIXTURE) in a new tab, runs FN(page, probe), closes the tab. */
+export async function inTab(browser, url, fn, fixture = null) {
+  const page = await browser.newPage();
+  try {
+    if (fixture) await page.setCookie({ name: 'netral_fixture', value: fixture, domain: new URL(url).hostname, path: '/' });
+    await page.goto(url, { waitUntil: 'load' });
+    return await fn(page, await WarningProbe.attach(page));
+  } finally {
+    await page.close();
+  }
+}
+
+/** The controls of a page that act on an account, in the page's own post (not in a layer). */
+export function actionsOf(spec) {
+  return [...spec.clicks, ...(spec.keys || [])].filter((item) => item.expect && !item.opened_by);
+}
+
+export function describeItem(name, item) {
+  const gestureName = item.key ? `key ${item.key}` : item.event || 'click';
+  return `${name}: ${gestureName} on ${item.what} (${item.expect.account})`;
+}
+
+/** The controls that live in a layer opened by another control (menus, pickers, composers). */
+export function layerActionsOf(spec) {
+  return (spec.clicks || []).filter((item) => item.expect && item.opened_by);
+}
+
+/**
+ * Plays a control in a layer outside the post. Opened by a click on a listed post, the
+ * warning comes at the opener and, once the user goes on there, the layer's item completes
+ * the action with no second warning. Opened by hover (Facebook's reactions), the item itself
+ * is warned about. Returns {warnedAtOpener, warnedAtItem, ranItem}.
+ */
+export async function exerciseLayerItem(page, probe, item, openerListed) {
+  const { selector } = item;
+  const before = await siteSaw(page, selector, 'click');
+  const facts = { warnedAtOpener: false, warnedAtItem: false };
+  if (item.opened_by.event === 'mouseover') {
+    await ensureClickable(page, item.opened_by.selector);
+    await page.hover(item.opened_by.selector);
+  } else {
+    await clickControl(page, item.opened_by.selector);
+    if (openerListed) {
+      const warning = await probe.waitFor(true);
+      facts.warnedAtOpener = true;
+      await probe.press(warning.proceed);
+      await probe.waitFor(false);
+    }
+  }
+  await clickControl(page, selector);
+  if (openerListed && item.opened_by.event === 'mouseover') {
+    const warning = await probe.waitFor(true);
+    facts.warnedAtItem = true;
+    facts.ranWhileWarning = (await siteSaw(page, selector, 'click')) - before;
+    await probe.press(warning.proceed);
+  }
+  await waitForSiteCount(page, selector, 'click', before + 1);
+  facts.ranItem = (await siteSaw(page, selector, 'click')) - before;
+  if (!facts.warnedAtItem) facts.warnedAtItem = Boolean(await probe.find());
+  return facts;
+}

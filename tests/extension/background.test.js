@@ -1,0 +1,249 @@
+// The service worker's parts with a fake native port, fake timers and fake senders: the
+// persistent host connection (ids, timeouts, reconnect with backoff), the verdict cache, the
+// checker that answers content scripts, and the dispatcher's sender checks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHostConnection, HostUnavailableError } from '../../extension/src/background/host-connection.js';
+import { createVerdictCache } from '../../extension/src/background/verdict-cache.js';
+import { createChecker } from '../../extension/src/background/checker.js';
+import { createDispatcher } from '../../extension/src/background/dispatcher.js';
+import { loadInContext } from './helpers.js';
+
+const { normalise } = loadInContext(['src/common/account.js']).account;
+
+/** A native port the test drives: it sees what the extension posts and can answer or exit. */
+function fakePort() {
+  const messageListeners = [];
+  const disconnectListeners = [];
+  return {
+    posted: [],
+    postMessage(message) { this.posted.push(message); },
+    onMessage: { addListener: (fn) => messageListeners.push(fn) },
+    onDisconnect: { addListener: (fn) => disconnectListeners.push(fn) },
+    reply(message) { messageListeners.forEach((fn) => fn(message)); },
+    exit() { disconnectListeners.forEach((fn) => fn()); },
+  };
+}
+
+/** Timers the test fires by hand. */
+function fakeTimers() {
+  const timers = new Map();
+  let next = 1;
+  return {
+    setTimer: (fn, ms) => { const id = next++; timers.set(id, { fn, ms }); return id; },
+    clearTimer: (id) => timers.delete(id),
+    pending: () => [...timers.values()].map((t) => t.ms),
+    fire(ms) {
+      for (const [id, timer] of [...timers]) {
+        if (timer.ms === ms) { timers.delete(id); timer.fn(); }
+      }
+    },
+  };
+}
+
+function connectionWith({ ports = [], now = () => 0, lastError = () => null } = {}) {
+  const timers = fakeTimers();
+  const opened = [];
+  const connection = createHostConnection({
+    connectNative: (name) => {
+      assert.equal(name, 'id.netral.host');
+      const port = ports.length ? ports.shift() : fakePort();
+      opened.push(port);
+      return port;
+    },
+    lastError,
+    now,
+    setTimer: timers.setTimer,
+    clearTimer: timers.clearTimer,
+  });
+  return { connection, timers, opened };
+}
+
+test('one port carries many requests; replies find their request by id, in any order', async () => {
+  const { connection, opened } = connectionWith();
+  const first = connection.request({ type: 'check', platform: 'x', account: '@a' });
+  const second = connection.request({ type: 'check', platform: 'x', account: '@b' });
+  assert.equal(opened.length, 1, 'a single native host process');
+  const [a, b] = opened[0].posted;
+  assert.notEqual(a.id, b.id);
+  opened[0].reply({ id: b.id, verdict: 'clear' });
+  opened[0].reply({ id: a.id, verdict: 'listed' });
+  assert.equal((await first).verdict, 'listed');
+  assert.equal((await second).verdict, 'clear');
+});
+
+test('a request the host does not answer in time fails as "host unavailable"', async () => {
+  const { connection, timers } = connectionWith();
+  const pending = connection.request({ type: 'hello' }, 800);
+  timers.fire(800);
+  await assert.rejects(pending, HostUnavailableError);
+});
+
+test('when the host exits, pending requests fail at once and the port is reopened with growing backoff', async () => {
+  const { connection, timers, opened } = connectionWith({ lastError: () => 'Native host has exited.' });
+  const pending = connection.request({ type: 'hello' });
+  opened[0].exit();
+  await assert.rejects(pending, /Native host has exited/);
+  assert.equal(connection.isConnected(), false);
+  assert.equal(connection.reason(), 'Native host has exited.');
+  await assert.rejects(connection.request({ type: 'hello' }), HostUnavailableError, 'fails fast while waiting to reconnect');
+  assert.deepEqual(timers.pending(), [500]);
+  timers.fire(500);
+  assert.equal(opened.length, 2, 'reconnected');
+  opened[1].exit();
+  assert.deepEqual(timers.pending(), [1000], 'the next wait is longer');
+});
+
+test('a host missing entirely is reported with the browser\'s reason', async () => {
+  const { connection, opened } = connectionWith({ lastError: () => 'Specified native messaging host not found.' });
+  connection.connect();
+  opened[0].exit();
+  assert.match(connection.reason(), /not found/);
+});
+
+test('the verdict cache is bounded and forgets everything when the list version changes', () => {
+  const cache = createVerdictCache({ maxEntries: 2 });
+  cache.noteListVersion(1);
+  cache.set('x', '@a', { verdict: 'clear' });
+  cache.set('x', '@b', { verdict: 'clear' });
+  cache.get('x', '@a');                       // @a used recently: @b is the oldest
+  cache.set('x', '@c', { verdict: 'listed' });
+  assert.equal(cache.get('x', '@b'), null);
+  assert.deepEqual(cache.get('x', '@a'), { verdict: 'clear' });
+  assert.equal(cache.noteListVersion(1), false);
+  assert.equal(cache.noteListVersion(2), true);
+  assert.equal(cache.size, 0);
+});
+
+/** A connection stand-in answering like netral-host over a small list. */
+function fakeHost({ version = 3, listed = ['x @timmenang'] } = {}) {
+  const asked = [];
+  const host = {
+    version,
+    asked,
+    request: async (message) => {
+      asked.push(message);
+      if (message.type === 'hello') return { protocol: 1, host_version: '0.1.0', list: { version: host.version, issuer: 'Uji', issued: '2026-11-01T00:00:00Z', entries: 1, stale: false } };
+      const answer = (item) => ({
+        platform: item.platform, account: item.account, list_version: host.version, stale: false,
+        verdict: listed.includes(`${item.platform} ${item.account}`) ? 'listed' : 'clear',
+        ...(listed.includes(`${item.platform} ${item.account}`) ? { entity: { name: 'Calon A' } } : {}),
+      });
+      if (message.type === 'check') return answer(message);
+      return { results: message.items.map((item) => (item.account === '@bad!' ? { error: { code: 'bad_account' } } : answer(item))), list_version: host.version };
+    },
+  };
+  return host;
+}
+
+test('the checker asks the host once per account; the second click on it needs no round trip', async () => {
+  const host = fakeHost();
+  const checker = createChecker({ connection: host, cache: createVerdictCache(), normalise });
+  await checker.refreshList();
+  const first = await checker.check({ platform: 'x', account: 'https://x.com/TimMenang', action: 'like' });
+  assert.equal(first.verdict, 'listed');
+  assert.equal(first.account, '@timmenang');
+  assert.equal(first.entity.name, 'Calon A');
+  assert.equal(first.list.version, 3);
+  const checks = host.asked.filter((m) => m.type === 'check').length;
+  await checker.check({ platform: 'x', account: '@timmenang', action: 'like' });
+  assert.equal(host.asked.filter((m) => m.type === 'check').length, checks);
+});
+
+test('a new list version on the host drops the cached verdicts and reloads the list facts', async () => {
+  const host = fakeHost();
+  const checker = createChecker({ connection: host, cache: createVerdictCache(), normalise });
+  await checker.refreshList();
+  await checker.check({ platform: 'x', account: '@tetangga' });
+  host.version = 4;
+  await checker.check({ platform: 'x', account: '@other' });
+  assert.equal(checker.list().version, 4);
+  const before = host.asked.length;
+  await checker.check({ platform: 'x', account: '@tetangga' });
+  assert.equal(host.asked.length, before + 1, 'asked again after the list changed');
+});
+
+test('check_batch: one reply per item, in order, sent in chunks of at most 200', async () => {
+  const host = fakeHost();
+  const checker = createChecker({ connection: host, cache: createVerdictCache(), normalise });
+  await checker.refreshList();
+  const items = Array.from({ length: 250 }, (_, i) => ({ platform: 'x', account: `@user${i}` }));
+  items[7] = { platform: 'x', account: '@TimMenang' };
+  items[9] = { platform: 'x', account: 'not an account!' };
+  const replies = await checker.checkBatch(items);
+  assert.equal(replies.length, 250);
+  assert.equal(replies[7].verdict, 'listed');
+  assert.equal(replies[9].verdict, 'clear', 'an impossible account cannot be listed');
+  assert.equal(replies[8].account, '@user8');
+  const batches = host.asked.filter((m) => m.type === 'check_batch');
+  assert.deepEqual(batches.map((b) => b.items.length), [200, 49]);
+});
+
+test('when the host cannot be reached the checker says "unavailable" (failMode decides)', async () => {
+  const checker = createChecker({
+    connection: { request: async () => { throw new HostUnavailableError('Specified native messaging host not found.'); } },
+    cache: createVerdictCache(),
+    normalise,
+  });
+  const reply = await checker.check({ platform: 'x', account: '@timmenang' });
+  assert.equal(reply.verdict, 'unavailable');
+  const [batch] = await checker.checkBatch([{ platform: 'x', account: '@timmenang' }]);
+  assert.equal(batch.verdict, 'unavailable');
+});
+
+const EXTENSION = { id: 'agbjhpfjmmgmllicjnfkepfagmiajhfi', base: 'chrome-extension://agbjhpfjmmgmllicjnfkepfagmiajhfi/' };
+const fromTab = (url) => ({ id: EXTENSION.id, tab: { id: 4 }, url });
+const fromPopup = { id: EXTENSION.id, url: `${EXTENSION.base}src/popup/popup.html` };
+
+function dispatcher() {
+  const calls = [];
+  const dispatch = createDispatcher({
+    extensionId: EXTENSION.id,
+    extensionBase: EXTENSION.base,
+    handlers: {
+      check: async (m) => { calls.push(['check', m]); return { verdict: 'clear' }; },
+      checkBatch: async (items) => { calls.push(['batch', items]); return items.map(() => ({ verdict: 'clear' })); },
+      strings: async (language) => ({ messages: { language } }),
+      status: async () => ({ connected: true }),
+    },
+  });
+  return { dispatch, calls };
+}
+
+test('content scripts on the watched sites may check accounts', async () => {
+  const { dispatch, calls } = dispatcher();
+  const reply = await dispatch({ type: 'check', platform: 'x', account: '@a', action: 'like' }, fromTab('https://x.com/home'));
+  assert.equal(reply.verdict, 'clear');
+  assert.deepEqual(calls, [['check', { platform: 'x', account: '@a', action: 'like' }]]);
+  const batch = await dispatch({ type: 'check_batch', items: [{ platform: 'x', account: '@a' }] }, fromTab('https://www.youtube.com/watch?v=1'));
+  assert.equal(batch.results.length, 1);
+});
+
+test('messages from other pages, other extensions or without a tab are refused', async () => {
+  const { dispatch, calls } = dispatcher();
+  const check = { type: 'check', platform: 'x', account: '@a' };
+  await assert.rejects(dispatch(check, fromTab('https://evil.example/')), /sender not allowed/);
+  await assert.rejects(dispatch(check, fromTab('https://x.com.evil.example/')), /sender not allowed/);
+  await assert.rejects(dispatch(check, fromTab('http://x.com/')), /sender not allowed/);
+  await assert.rejects(dispatch(check, { ...fromTab('https://x.com/'), id: 'someotherextension' }), /sender not allowed/);
+  await assert.rejects(dispatch(check, { id: EXTENSION.id, url: 'https://x.com/' }), /sender not allowed/);
+  assert.deepEqual(calls, []);
+});
+
+test('the status is for the extension\'s own pages only', async () => {
+  const { dispatch } = dispatcher();
+  assert.deepEqual(await dispatch({ type: 'status' }, fromPopup), { connected: true });
+  await assert.rejects(dispatch({ type: 'status' }, fromTab('https://x.com/home')), /sender not allowed/);
+});
+
+test('malformed and unknown messages are refused', async () => {
+  const { dispatch } = dispatcher();
+  const tab = fromTab('https://x.com/home');
+  await assert.rejects(dispatch({ type: 'check', platform: 'x', account: '@a', action: 'hack' }, tab), /malformed/);
+  await assert.rejects(dispatch({ type: 'check', platform: 'x', account: 'a'.repeat(3000) }, tab), /malformed/);
+  await assert.rejects(dispatch({ type: 'check_batch', items: Array(201).fill({ platform: 'x', account: '@a' }) }, tab), /malformed/);
+  await assert.rejects(dispatch({ type: 'strings', language: 'fr' }, tab), /malformed/);
+  await assert.rejects(dispatch({ type: 'import_list' }, fromPopup), /unknown message type/);
+  await assert.rejects(dispatch({ type: '__proto__' }, fromPopup), /unknown message type/);
+  await assert.rejects(dispatch(null, fromPopup), /unknown message type/);
+});

@@ -1,0 +1,82 @@
+// The popup over a stand-in service worker: what an employee reads about the host, the
+// list, the mode and privacy. (The browser tests show it with the real host; here the cases
+// a test machine does not easily produce: an out-of-date list, no list, a forced language.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { JSDOM } from 'jsdom';
+import { extensionRoot, readJson } from './helpers.js';
+
+const POPUP_DIR = path.join(extensionRoot, 'src/popup');
+const MESSAGES = {
+  id: readJson(path.join(extensionRoot, '_locales/id/messages.json')),
+  en: readJson(path.join(extensionRoot, '_locales/en/messages.json')),
+};
+
+// The popup is an ES module that runs on load. Each test gives it a fresh document and
+// imports a fresh copy; the chrome.* stand-in is one object (the API wrapper module is
+// loaded once) whose answers each test sets.
+const current = {};
+globalThis.chrome = {
+  i18n: {
+    getUILanguage: () => current.uiLanguage,
+    getMessage: (key, subs = []) => MESSAGES[current.uiLanguage][key].message.replace(/\$(\d)/g, (m, n) => subs[n - 1] ?? ''),
+  },
+  runtime: {
+    sendMessage: async (message) => {
+      if (message.type === 'strings') return { messages: MESSAGES[message.language] };
+      setTimeout(current.rendered, 0);
+      return current.status;
+    },
+  },
+};
+
+let copies = 0;
+async function openPopup(status, uiLanguage = 'id') {
+  const dom = new JSDOM(fs.readFileSync(path.join(POPUP_DIR, 'popup.html'), 'utf8'));
+  globalThis.document = dom.window.document;
+  const done = new Promise((resolve) => { current.rendered = resolve; });
+  Object.assign(current, { status, uiLanguage });
+  copies += 1;
+  await import(`../../extension/src/popup/popup.js?copy=${copies}`);
+  await done;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return dom.window.document;
+}
+
+const POLICY = { mode: 'warn', failMode: 'open', sites: [], language: 'auto', contactText: '', contactUrl: '' };
+const LIST = { version: 7, issuer: 'Bawaslu Contoh', issued: '2026-11-01T00:00:00Z', expires: '2026-11-20T00:00:00Z', entries: 120, stale: true };
+
+test('an out-of-date list is shown as such, with its version, issuer, dates and size', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY });
+  const text = doc.body.textContent;
+  assert.match(doc.getElementById('host-state').textContent, /Terhubung \(versi 0\.1\.0\)/);
+  assert.match(text, /Bawaslu Contoh/);
+  assert.match(text, /1 November 2026/);
+  assert.match(text, /20 November 2026/);
+  assert.match(text, /120/);
+  const state = [...doc.querySelectorAll('dd')].find((dd) => dd.textContent === 'Kedaluwarsa');
+  assert.ok(state, 'the list is marked out of date');
+  assert.equal(state.className, 'bad');
+});
+
+test('no list and no host: says so and why, in plain words', async () => {
+  const doc = await openPopup({
+    connected: false, reason: 'Specified native messaging host not found.', hostVersion: null, list: null, policy: POLICY,
+  });
+  assert.equal(doc.getElementById('host-state').textContent, 'Tidak terhubung: layanan belum terpasang');
+  assert.equal(doc.getElementById('no-list').hidden, false);
+  assert.match(doc.getElementById('privacy').textContent, /hanya dikirim ke layanan pemeriksa di komputer ini/);
+});
+
+test('a language forced by policy wins over the browser\'s, and the mode and contact are shown', async () => {
+  const doc = await openPopup({
+    connected: true, hostVersion: '0.1.0', list: { ...LIST, stale: false },
+    policy: { ...POLICY, mode: 'block', failMode: 'closed', language: 'en', contactText: 'IT desk', contactUrl: 'mailto:it@instansi.go.id' },
+  }, 'id');
+  assert.equal(doc.documentElement.lang, 'en');
+  assert.match(doc.getElementById('mode').textContent, /Block; if the service does not answer: hold/);
+  assert.equal(doc.querySelector('#contact a').getAttribute('href'), 'mailto:it@instansi.go.id');
+  assert.match(doc.getElementById('privacy').textContent, /Nothing is stored or sent anywhere/);
+});
