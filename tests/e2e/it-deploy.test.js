@@ -247,22 +247,24 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
           '--proxy-server=http://127.0.0.1:9', `--proxy-bypass-list=${SITE_HOSTS.flatMap((h) => [h, `*.${h}`]).join(';')}`,
           `--host-resolver-rules=${rules}`, '--lang=id', '--window-size=1280,900'],
       });
-      const target = await browser.waitForTarget(
+      await browser.waitForTarget(
         (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`), { timeout: 60000 });
       assert.ok(updateRequests.includes('/updates.xml') && updateRequests.includes('/netral.crx'),
         `the browser fetched updates.xml and the CRX from the local server (${updateRequests.join(', ')})`);
 
-      // Installed by the administrator, and block mode arrives in storage.managed (maybe late: wait for the event).
-      const worker = await target.worker();
-      assert.equal((await worker.evaluate(() => chrome.management.getSelf())).installType, 'admin');
-      const managed = await within(30000, 'mode block in storage.managed', worker.evaluate(() => new Promise((resolve) => {
-        const take = (values) => { if (values.mode === 'block') resolve(values); };
-        chrome.storage.onChanged.addListener((changes, area) => { if (area === 'managed') chrome.storage.managed.get().then(take); });
-        chrome.storage.managed.get().then(take);
-      })));
-      assert.equal(managed.mode, 'block');
-
-      // The popup: connected to the host, the system list, block mode.
+      // The popup: installed by the administrator, block mode in storage.managed (it may arrive
+      // late: wait for the event), connected to the host, the system list. (Asked from the popup
+      // page, not the worker: a worker target can appear before its extension API is bound.)
+      await inTab(browser, `chrome-extension://${extensionId}/src/popup/popup.html`, async (page) => {
+        assert.equal((await page.evaluate(() => chrome.management.getSelf())).installType, 'admin');
+        const managed = await within(30000, 'mode block in storage.managed', page.evaluate(() => new Promise((resolve) => {
+          const take = (values) => { if (values.mode === 'block') resolve(values); };
+          chrome.storage.onChanged.addListener((changes, area) => { if (area === 'managed') chrome.storage.managed.get().then(take); });
+          chrome.storage.managed.get().then(take);
+        })));
+        assert.equal(managed.mode, 'block');
+      });
+      // Opened again now that the policy is in: the popup reads it when it opens.
       await inTab(browser, `chrome-extension://${extensionId}/src/popup/popup.html`, async (page) => {
         await page.waitForFunction(() => document.getElementById('host-state').textContent !== ''
           && document.getElementById('list-facts').textContent !== '', { timeout: 10000 });

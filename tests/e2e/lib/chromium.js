@@ -21,8 +21,9 @@ export function extensionIdFromKey(key) {
  * @param port          the fixture server's port
  * @param hostWrapper   the host wrapper script, or null for "host not installed"
  * @param language      browser UI language
+ * @param headless      false to show a window (the demo, where there is a display)
  */
-export async function launchChromium({ extensionDir, profileDir, port, hostWrapper, language = 'id' }) {
+export async function launchChromium({ extensionDir, profileDir, port, hostWrapper, language = 'id', headless = true }) {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'manifest.json'), 'utf8'));
   const extensionId = extensionIdFromKey(manifest.key);
   if (hostWrapper) {
@@ -38,7 +39,7 @@ export async function launchChromium({ extensionDir, profileDir, port, hostWrapp
   ].join(', ');
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
     pipe: true,
     userDataDir: profileDir,
     ignoreDefaultArgs: ['--disable-extensions'],
