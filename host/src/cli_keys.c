@@ -1,6 +1,5 @@
 /* keygen, sign, verify: the list authority's commands, with minisign's flags. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "fileio.h"
 #include "netral_limits.h"
 #include "minisign.h"
+#include "os.h"
 
 static const struct option HELP_ONLY[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 
@@ -24,15 +24,15 @@ static int usage(const char *text, int status)
 }
 
 /* Writes a new file; refuses to replace one unless FORCE. */
-static int write_new_file(const char *path, const char *text, int mode, int force)
+static int write_new_file(const char *path, const char *text, int owner_only, int force)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), mode);
+    int fd = os_create_file(path, force, owner_only);
     if (fd < 0) {
         if (errno == EEXIST) fprintf(stderr, "netral: %s already exists (use -f to replace it)\n", path);
         else fprintf(stderr, "netral: cannot create %s: %s\n", path, strerror(errno));
         return -1;
     }
-    if (fd_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0 || close(fd) != 0) {
+    if (fd_write_all(fd, text, strlen(text)) != 0 || os_sync_fd(fd) != 0 || close(fd) != 0) {
         fprintf(stderr, "netral: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
@@ -75,7 +75,7 @@ int cli_keygen(int argc, char **argv)
         fprintf(stderr, "netral: %s\n", err.msg);
         goto done;
     }
-    if (write_new_file(sec_path, sec, 0600, force) != 0 || write_new_file(pub_path, pub, 0644, force) != 0) goto done;
+    if (write_new_file(sec_path, sec, 1, force) != 0 || write_new_file(pub_path, pub, 0, force) != 0) goto done;
     if (minisign_pubkey_parse(pub, strlen(pub), &pk, &err) == 0) {
         char id[MINISIGN_KEY_ID_HEX_BYTES];
         minisign_key_id_hex(pk.keynum, id);

@@ -2,13 +2,12 @@
  * check). Messages go to stderr, results to stdout; only main() exits. */
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cli.h"
 #include "minisign.h"
+#include "os.h"
 
 #define MAX_PASSPHRASE_BYTES 1024
 
@@ -36,8 +35,7 @@ static const char USAGE[] =
 char *cli_read_passphrase(const char *prompt, int confirm)
 {
     char *first = sodium_malloc(MAX_PASSPHRASE_BYTES), *second = sodium_malloc(MAX_PASSPHRASE_BYTES);
-    int tty = isatty(STDIN_FILENO);
-    struct termios saved, quiet;
+    int tty = os_is_terminal(stdin);
     int ok = 0;
 
     if (first == NULL || second == NULL) {
@@ -45,24 +43,13 @@ char *cli_read_passphrase(const char *prompt, int confirm)
         goto done;
     }
     for (int round = 0; round < (confirm && tty ? 2 : 1); round++) {
-        char *buf = round == 0 ? first : second;
-        if (tty) {
-            fprintf(stderr, "%s", round == 0 ? prompt : "Passphrase (again): ");
-            tcgetattr(STDIN_FILENO, &saved);
-            quiet = saved;
-            quiet.c_lflag &= ~(tcflag_t)ECHO;
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-        char *got = fgets(buf, MAX_PASSPHRASE_BYTES, stdin);
-        if (tty) {
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-            fputc('\n', stderr);
-        }
-        if (got == NULL) {
+        if (tty) fprintf(stderr, "%s", round == 0 ? prompt : "Passphrase (again): ");
+        int got = os_read_secret_line(stdin, round == 0 ? first : second, MAX_PASSPHRASE_BYTES);
+        if (tty) fputc('\n', stderr);
+        if (got != 0) {
             fprintf(stderr, "netral: no passphrase given\n");
             goto done;
         }
-        buf[strcspn(buf, "\r\n")] = '\0';
     }
     if (confirm && tty && strcmp(first, second) != 0) {
         fprintf(stderr, "netral: the passphrases differ\n");

@@ -20,14 +20,20 @@ typedef enum {
 
 #define NETRAL_ERROR_MSG_BYTES 512
 
+/* Format strings are C99's (%zu, %lld): on mingw-w64 that is gnu_printf, not Microsoft's. */
+#ifdef __MINGW32__
+#define NETRAL_PRINTF(fmt_index, first_arg) __attribute__((format(gnu_printf, fmt_index, first_arg)))
+#else
+#define NETRAL_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
+#endif
+
 typedef struct {
     netral_code code;
     char msg[NETRAL_ERROR_MSG_BYTES];
 } netral_error;
 
 /* Records code and a printf-style reason; returns -1 so callers can `return netral_fail(...)`. */
-int netral_fail(netral_error *err, netral_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int netral_fail(netral_error *err, netral_code code, const char *fmt, ...) NETRAL_PRINTF(3, 4);
 
 /* Stable lower-case name of a code ("signature", "rollback", ...), for JSON and logs. */
 const char *netral_code_name(netral_code code);

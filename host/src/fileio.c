@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os.h"
+
 int fd_write_all(int fd, const void *data, size_t len)
 {
     const unsigned char *p = data;
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = os_write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR) continue;
             return -1;
@@ -30,7 +32,7 @@ int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len,
     size_t used = 0;
     struct stat st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = os_open_read(path);
     if (fd < 0) {
         netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
         goto done;
@@ -51,7 +53,7 @@ int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len,
         goto done;
     }
     for (;;) {
-        ssize_t n = read(fd, buf + used, max + 1 - used);
+        ssize_t n = os_read(fd, buf + used, max + 1 - used);
         if (n < 0) {
             if (errno == EINTR) continue;
             netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", path, strerror(errno));
@@ -77,7 +79,7 @@ done:
 
 int path_join(char *out, size_t out_size, const char *dir, const char *name, netral_error *err)
 {
-    int n = snprintf(out, out_size, "%s/%s", dir, name);
+    int n = snprintf(out, out_size, "%s%c%s", dir, OS_DIR_SEPARATOR, name);
     if (n < 0 || (size_t)n >= out_size)
         return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s/%s", dir, name);
     return 0;
@@ -85,24 +87,9 @@ int path_join(char *out, size_t out_size, const char *dir, const char *name, net
 
 int fsync_parent_dir(const char *path, netral_error *err)
 {
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    int fd, rc = 0;
-
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else {
-        size_t n = (size_t)(slash - path);
-        if (n >= sizeof dir) return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s", path);
-        memcpy(dir, path, n);
-        dir[n == 0 ? 1 : n] = '\0';
-        if (n == 0) dir[0] = '/';
-    }
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open directory %s: %s", dir, strerror(errno));
-    if (fsync(fd) != 0) rc = netral_fail(err, NETRAL_E_IO, "cannot sync directory %s: %s", dir, strerror(errno));
-    close(fd);
-    return rc;
+    if (os_sync_parent_dir(path) != 0)
+        return netral_fail(err, NETRAL_E_IO, "cannot sync the directory of %s: %s", path, strerror(errno));
+    return 0;
 }
 
 int file_write_atomic(const char *path, const void *data, size_t len, netral_error *err)
@@ -110,16 +97,16 @@ int file_write_atomic(const char *path, const void *data, size_t len, netral_err
     char tmp[4096];
     int fd = -1, rc = -1, n;
 
-    n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+    n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, os_process_id());
     if (n < 0 || (size_t)n >= sizeof tmp)
         return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long: %s", path);
     (void)unlink(tmp);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    fd = os_create_new(tmp);
     if (fd < 0) {
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", tmp, strerror(errno));
         goto done;
     }
-    if (fchmod(fd, 0644) != 0 || fd_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fd_write_all(fd, data, len) != 0 || os_sync_fd(fd) != 0) {
         netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", tmp, strerror(errno));
         goto done;
     }
@@ -129,7 +116,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, netral_err
         goto done;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (os_replace(tmp, path) != 0) {
         netral_fail(err, NETRAL_E_IO, "cannot replace %s: %s", path, strerror(errno));
         goto done;
     }

@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "os.h"
 
 /* Reads exactly N bytes; returns N, fewer at end of stream, or -1 on error. */
 static ssize_t read_full(int fd, unsigned char *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
+        ssize_t r = os_read(fd, buf + got, n - got);
         if (r < 0) {
             if (errno == EINTR) continue;
             return -1;

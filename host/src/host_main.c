@@ -1,16 +1,11 @@
 /* netral-host: the native messaging host. The browser starts it and talks to it over
  * stdin/stdout; it answers from the installed list and never writes anything. Logs go to
  * stderr only, and name no account. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifdef _WIN32
-#include <fcntl.h>
-#include <io.h>
-#endif
 
 #include <cjson/cJSON.h>
 
@@ -18,6 +13,7 @@
 #include "frame.h"
 #include "netral_limits.h"
 #include "minisign.h"
+#include "os.h"
 #include "protocol.h"
 
 /* Browsers pass: Chrome/Chromium/Edge the caller's origin "chrome-extension://ID/" (and on
@@ -55,12 +51,7 @@ int main(int argc, char **argv)
                NETRAL_VERSION);
         return 0;
     }
-#ifdef _WIN32
-    _setmode(_fileno(stdin), _O_BINARY);
-    _setmode(_fileno(stdout), _O_BINARY);
-#else
-    signal(SIGPIPE, SIG_IGN);   /* a closed pipe shows as a write error, not a silent death */
-#endif
+    os_stdio_binary();   /* frames are bytes; a closed pipe is a write error, not a silent death */
     if (minisign_init(&err) != 0 || paths_resolve(&paths, &err) != 0) {
         fprintf(stderr, "netral-host: %s\n", err.msg);
         return 1;

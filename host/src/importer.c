@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "fileio.h"
 #include "isotime.h"
 #include "listfile.h"
+#include "os.h"
 
 #define STAGED_LIST ".list.jsonl.new"
 #define STAGED_DB ".netral.db.new"
@@ -57,14 +57,13 @@ static int copy_and_hash(const char *src, const char *dst, unsigned char hash[MI
     size_t total = 0;
     int in = -1, out = -1, rc = -1;
 
-    in = open(src, O_RDONLY | O_CLOEXEC);
+    in = os_open_read(src);
     if (in < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", src, strerror(errno));
-    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    out = os_create_new(dst);   /* readable by all: the kept copy is public */
     if (out < 0) {
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", dst, strerror(errno));
         goto done;
     }
-    (void)fchmod(out, 0644);   /* whatever the umask: the kept copy is public */
     crypto_generichash_init(&state, NULL, 0, MINISIGN_HASH_BYTES);
     for (;;) {
         ssize_t n = read(in, buf, sizeof buf);
@@ -85,7 +84,7 @@ static int copy_and_hash(const char *src, const char *dst, unsigned char hash[MI
             goto done;
         }
     }
-    if (fsync(out) != 0) {
+    if (os_sync_fd(out) != 0) {
         netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
         goto done;
     }
@@ -156,7 +155,7 @@ static int read_header(const char *path, line_reader *r, int *fd, list_header *h
     const char *line;
     size_t len;
     int got;
-    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    *fd = os_open_read(path);
     if (*fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
     line_reader_init(r, *fd);
     got = line_reader_next(r, &line, &len, err);
@@ -183,8 +182,8 @@ static int64_t installed_version(const netral_paths *paths, const import_paths *
         version = meta.version;
     store_close(s);
     if (sig == NULL || r == NULL || h == NULL) goto done;
-    if (snprintf(probe, sizeof probe, "%s.check-%ld", ip->staged_list, (long)getpid()) >= (int)sizeof probe) goto done;
-    if (access(ip->list_copy, F_OK) == 0 && verify_into(paths, ip->list_copy, ip->sig_copy, probe, sig, &ignored) == 0) {
+    if (snprintf(probe, sizeof probe, "%s.check-%ld", ip->staged_list, os_process_id()) >= (int)sizeof probe) goto done;
+    if (os_exists(ip->list_copy) && verify_into(paths, ip->list_copy, ip->sig_copy, probe, sig, &ignored) == 0) {
         if (read_header(probe, r, &fd, h, &ignored) == 0 && h->version > version) version = h->version;
         (void)unlink(probe);
     }
@@ -284,19 +283,14 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         goto done;
     }
     if (import_paths_make(paths, &ip, err) != 0) goto done;
-    if (mkdir(paths->data_dir, 0755) == 0) {
-        (void)chmod(paths->data_dir, 0755);   /* whatever the umask: hosts must reach the database */
-    } else if (errno != EEXIST) {
+    if (os_make_dir(paths->data_dir) != 0) {   /* readable by all: hosts must reach the database */
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", paths->data_dir, strerror(errno));
         goto done;
     }
-    lock_fd = open(ip.lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    lock_fd = os_open_locked(ip.lock);
     if (lock_fd < 0) {
-        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", ip.lock, strerror(errno));
-        goto done;
-    }
-    if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        netral_fail(err, NETRAL_E_BUSY, "another import is running");
+        if (errno == EWOULDBLOCK) netral_fail(err, NETRAL_E_BUSY, "another import is running");
+        else netral_fail(err, NETRAL_E_IO, "cannot lock %s: %s", ip.lock, strerror(errno));
         goto done;
     }
     recorded = 1;   /* from here on, the outcome is worth recording */
@@ -324,14 +318,14 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
     if (build_database(&ip, r, h, out, err) != 0) goto done;
 
     /* The switch: one rename. Before it the old list answers, after it the new one. */
-    if (rename(ip.staged_db, paths->db_path) != 0) {
+    if (os_replace(ip.staged_db, paths->db_path) != 0) {
         netral_fail(err, NETRAL_E_IO, "cannot install the new database: %s", strerror(errno));
         goto done;
     }
     if (fsync_parent_dir(paths->db_path, err) != 0) goto done;
 
     /* Keep the verified list and its signature beside it (for audits and repairs). */
-    if (rename(ip.staged_list, ip.list_copy) != 0 ||
+    if (os_replace(ip.staged_list, ip.list_copy) != 0 ||
         file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0 ||
         file_write_atomic(ip.sig_copy, sig_text, sig_len, err) != 0) {
         fprintf(stderr, "netral: the list is installed, but its copy in %s could not be kept\n", paths->data_dir);

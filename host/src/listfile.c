@@ -9,6 +9,7 @@
 
 #include "isotime.h"
 #include "utf8.h"
+#include "os.h"
 
 #define MAX_SAFE_INTEGER 9007199254740991.0   /* 2^53 - 1: exact in a JSON number */
 
@@ -218,7 +219,7 @@ int line_reader_next(line_reader *r, const char **line, size_t *len, netral_erro
         memmove(r->buf, r->buf + r->start, r->end - r->start);
         r->end -= r->start;
         r->start = 0;
-        ssize_t got = read(r->fd, r->buf + r->end, sizeof r->buf - r->end);
+        ssize_t got = os_read(r->fd, r->buf + r->end, sizeof r->buf - r->end);
         if (got < 0) {
             if (errno == EINTR) continue;
             return netral_fail(err, NETRAL_E_IO, "cannot read the list: %s", strerror(errno));

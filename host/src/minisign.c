@@ -10,6 +10,8 @@
 
 #include <sodium.h>
 
+#include "os.h"
+
 /* On-disk layouts, as minisign writes them. */
 #define SIGALG_HASHED "ED"    /* Ed25519 over BLAKE2b-512 of the file */
 #define SIGALG_LEGACY "Ed"    /* Ed25519 over the raw file; also the key algorithm */
@@ -195,7 +197,7 @@ int minisign_hash_file(const char *path, size_t max, unsigned char hash[MINISIGN
     size_t total = 0;
     int fd, rc = -1;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = os_open_read(path);
     if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
     crypto_generichash_init(&state, NULL, 0, MINISIGN_HASH_BYTES);
     for (;;) {

@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 
+#include "os.h"
+
 #define SCHEMA_VERSION 1
 
 struct store {
@@ -29,12 +31,65 @@ static int db_fail(netral_error *err, sqlite3 *db, const char *what)
     return netral_fail(err, NETRAL_E_DATABASE, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
-int store_open(const char *path, store **out, netral_error *err)
+#ifdef _WIN32
+/* Windows cannot replace a file that SQLite holds open (it opens without FILE_SHARE_DELETE), so
+ * a host would block every import. The host reads the database into memory instead and holds
+ * no handle: it costs the size of the database in memory. */
+#define MAX_DATABASE_BYTES (1024u * 1024u * 1024u)
+
+static int open_database(const char *path, sqlite3 **db, netral_error *err)
+{
+    unsigned char *image = NULL;
+    sqlite3_int64 size = 0, used = 0;
+    struct stat st;
+    int fd = os_open_read(path), rc = -1;
+
+    if (fd < 0) {
+        if (errno == ENOENT) return netral_fail(err, NETRAL_E_NO_LIST, "no list is installed");
+        return netral_fail(err, NETRAL_E_DATABASE, "cannot open %s: %s", path, strerror(errno));
+    }
+    if (fstat(fd, &st) != 0 || st.st_size < 0 || (unsigned long long)st.st_size > MAX_DATABASE_BYTES) {
+        netral_fail(err, NETRAL_E_DATABASE, "%s is not a usable database file", path);
+        goto done;
+    }
+    size = st.st_size;
+    image = sqlite3_malloc64((sqlite3_uint64)(size > 0 ? size : 1));
+    if (image == NULL) {
+        netral_fail(err, NETRAL_E_NOMEM, "out of memory for the database (%lld bytes)", (long long)size);
+        goto done;
+    }
+    while (used < size) {
+        int n = read(fd, image + used, (unsigned)(size - used < 65536 ? size - used : 65536));
+        if (n <= 0) {
+            netral_fail(err, NETRAL_E_DATABASE, "cannot read %s: %s", path, n < 0 ? strerror(errno) : "it got shorter");
+            goto done;
+        }
+        used += n;
+    }
+    if (sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        db_fail(err, *db, "cannot open the database");
+        goto done;
+    }
+    rc = sqlite3_deserialize(*db, "main", image, size, size,
+                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+    image = NULL;   /* SQLite owns it now, whatever the outcome */
+    if (rc != SQLITE_OK) {
+        rc = -1;
+        db_fail(err, *db, "the database is unreadable or damaged");
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_free(image);
+    close(fd);
+    return rc;
+}
+#else
+static int open_database(const char *path, sqlite3 **db, netral_error *err)
 {
     char uri[4200];
-    store *s = NULL;
     struct stat st;
-    int n, rc = -1;
+    int n;
 
     if (stat(path, &st) != 0) {
         if (errno == ENOENT) return netral_fail(err, NETRAL_E_NO_LIST, "no list is installed");
@@ -45,12 +100,19 @@ int store_open(const char *path, store **out, netral_error *err)
     n = snprintf(uri, sizeof uri, "file:%s?mode=ro&immutable=1", path);
     if (n < 0 || (size_t)n >= sizeof uri || strpbrk(path, "?#%") != NULL)
         return netral_fail(err, NETRAL_E_DATABASE, "unusable database path: %s", path);
-    s = calloc(1, sizeof *s);
+    if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+        return db_fail(err, *db, "cannot open the database");
+    return 0;
+}
+#endif
+
+int store_open(const char *path, store **out, netral_error *err)
+{
+    store *s = calloc(1, sizeof *s);
+    int rc = -1;
+
     if (s == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
-    if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
-        db_fail(err, s->db, "cannot open the database");
-        goto done;
-    }
+    if (open_database(path, &s->db, err) != 0) goto done;
     if (sqlite3_prepare_v2(s->db, LOOKUP_SQL, -1, &s->lookup, NULL) != SQLITE_OK) {
         db_fail(err, s->db, "the database is unreadable or damaged");
         goto done;
@@ -145,8 +207,7 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
 struct store_reader {
     char *path;
     store *current;
-    dev_t dev;
-    ino_t ino;
+    os_file_id id;   /* of the file current was opened from */
 };
 
 store_reader *store_reader_new(const char *path)
@@ -171,21 +232,20 @@ void store_reader_free(store_reader *r)
 
 store *store_reader_get(store_reader *r, netral_error *err)
 {
-    struct stat st;
-    /* One stat per request: an import renames a new file into place, which changes the inode. */
-    if (stat(r->path, &st) != 0) {
+    os_file_id now;
+    /* One stat per request: an import renames a new file into place, which changes the identity. */
+    if (os_file_identity(r->path, &now) != 0) {
         store_close(r->current);
         r->current = NULL;
         if (errno == ENOENT) netral_fail(err, NETRAL_E_NO_LIST, "no list is installed");
         else netral_fail(err, NETRAL_E_DATABASE, "cannot open %s: %s", r->path, strerror(errno));
         return NULL;
     }
-    if (r->current != NULL && st.st_dev == r->dev && st.st_ino == r->ino) return r->current;
+    if (r->current != NULL && now.volume == r->id.volume && now.file == r->id.file) return r->current;
     store_close(r->current);
     r->current = NULL;
     if (store_open(r->path, &r->current, err) != 0) return NULL;
-    r->dev = st.st_dev;
-    r->ino = st.st_ino;
+    r->id = now;
     return r->current;
 }
 
@@ -218,16 +278,15 @@ int store_builder_create(const char *path, store_builder **out, netral_error *er
         free(b);
         return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
     }
-    /* Create the file ourselves: exclusive, no symlink followed, readable by every host. */
+    /* Create the file ourselves: exclusive, no symlink followed, readable by every browser user. */
     (void)unlink(path);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    fd = os_create_new(path);
     if (fd < 0) {
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", path, strerror(errno));
         free(b->path);
         free(b);
         return -1;
     }
-    (void)fchmod(fd, 0644);   /* whatever the umask: every browser user reads it */
     close(fd);
     if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_exec(b->db, SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
@@ -297,11 +356,8 @@ static int put_meta_text(store_builder *b, sqlite3_stmt *st, const char *key, co
 
 static int sync_file(const char *path, netral_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 0;
-    if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
-    if (fsync(fd) != 0) rc = netral_fail(err, NETRAL_E_IO, "cannot sync %s: %s", path, strerror(errno));
-    close(fd);
-    return rc;
+    if (os_sync_file(path) != 0) return netral_fail(err, NETRAL_E_IO, "cannot sync %s: %s", path, strerror(errno));
+    return 0;
 }
 
 int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)

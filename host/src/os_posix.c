@@ -1,0 +1,259 @@
+/* os.h for Linux and the BSDs/macOS. */
+#include "os.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+ssize_t os_read(int fd, void *buf, size_t n)
+{
+    return read(fd, buf, n);
+}
+
+ssize_t os_write(int fd, const void *buf, size_t n)
+{
+    return write(fd, buf, n);
+}
+
+int os_open_read(const char *path)
+{
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int os_create_new(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0 && fchmod(fd, 0644) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int os_create_file(const char *path, int replace, int owner_only)
+{
+    return open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL),
+                owner_only ? 0600 : 0644);
+}
+
+int os_open_locked(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved == EWOULDBLOCK ? EWOULDBLOCK : saved;
+        return -1;
+    }
+    return fd;
+}
+
+int os_sync_fd(int fd)
+{
+    return fsync(fd);
+}
+
+int os_sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc;
+    if (fd < 0) return -1;
+    rc = fsync(fd);
+    if (rc != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int os_sync_parent_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd, rc;
+
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if (slash == path) {
+        strcpy(dir, "/");
+    } else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    rc = fsync(fd);
+    if (rc != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int os_replace(const char *from, const char *to)
+{
+    return rename(from, to);
+}
+
+int os_make_dir(const char *path)
+{
+    if (mkdir(path, 0755) == 0) return chmod(path, 0755);   /* whatever the umask */
+    return errno == EEXIST ? 0 : -1;
+}
+
+int os_exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+int os_is_executable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int os_path_is_absolute(const char *path)
+{
+    return path[0] == '/';
+}
+
+int os_file_identity(const char *path, os_file_id *id)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    id->volume = (uint64_t)st.st_dev;
+    id->file = (uint64_t)st.st_ino;
+    return 0;
+}
+
+long os_process_id(void)
+{
+    return (long)getpid();
+}
+
+int os_self_dir(char *out, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", out, size - 1);
+    char *slash;
+    if (n <= 0) return -1;
+    out[n] = '\0';
+    slash = strrchr(out, '/');
+    if (slash == NULL) return -1;
+    *slash = '\0';
+    return 0;
+}
+
+int os_is_terminal(FILE *f)
+{
+    return isatty(fileno(f));
+}
+
+int os_read_secret_line(FILE *in, char *buf, size_t size)
+{
+    struct termios saved, quiet;
+    int tty = isatty(fileno(in)) && tcgetattr(fileno(in), &saved) == 0;
+    char *got;
+    if (tty) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fileno(in), TCSAFLUSH, &quiet);
+    }
+    got = fgets(buf, (int)size, in);
+    if (tty) tcsetattr(fileno(in), TCSAFLUSH, &saved);
+    if (got == NULL) return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+void os_stdio_binary(void)
+{
+    signal(SIGPIPE, SIG_IGN);   /* a closed pipe shows as a write error, not a silent death */
+}
+
+int os_run_with_input(const char *program, const char *arg, const void *input, size_t input_len,
+                      unsigned char *reply, size_t reply_size, size_t *reply_len, int timeout_ms,
+                      char *why, size_t why_size)
+{
+    int to_child[2] = {-1, -1}, from_child[2] = {-1, -1}, rc = -1, status = 0;
+    pid_t pid = -1;
+    size_t got = 0;
+
+    why[0] = '\0';
+    if (pipe(to_child) != 0 || pipe(from_child) != 0) {
+        snprintf(why, why_size, "pipe: %s", strerror(errno));
+        goto done;
+    }
+    pid = fork();
+    if (pid < 0) {
+        snprintf(why, why_size, "fork: %s", strerror(errno));
+        goto done;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(to_child[0], STDIN_FILENO);
+        dup2(from_child[1], STDOUT_FILENO);
+        if (devnull >= 0) dup2(devnull, STDERR_FILENO);
+        close(to_child[1]);
+        close(from_child[0]);
+        execl(program, program, arg, (char *)NULL);
+        _exit(127);
+    }
+    close(to_child[0]);
+    close(from_child[1]);
+    to_child[0] = from_child[1] = -1;
+    {   /* the child may die before reading: that must be an answer, not our SIGPIPE */
+        void (*previous)(int) = signal(SIGPIPE, SIG_IGN);
+        if (fd_write_all(to_child[1], input, input_len) != 0) snprintf(why, why_size, "it did not read its input");
+        signal(SIGPIPE, previous);
+    }
+    close(to_child[1]);
+    to_child[1] = -1;
+    while (got < reply_size) {
+        struct pollfd p = {from_child[0], POLLIN, 0};
+        ssize_t n;
+        if (poll(&p, 1, timeout_ms) <= 0) {
+            snprintf(why, why_size, "no answer within %d ms", timeout_ms);
+            kill(pid, SIGKILL);
+            break;
+        }
+        n = read(from_child[0], reply + got, reply_size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    if (got == reply_size) kill(pid, SIGKILL);   /* more than we asked for: stop it */
+    waitpid(pid, &status, 0);
+    if (why[0] == '\0' && WIFEXITED(status) && WEXITSTATUS(status) == 127 && got == 0)
+        snprintf(why, why_size, "it could not be started");
+    *reply_len = got;
+    rc = 0;
+done:
+    for (int i = 0; i < 2; i++) {
+        if (to_child[i] >= 0) close(to_child[i]);
+        if (from_child[i] >= 0) close(from_child[i]);
+    }
+    return rc;
+}
