@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "deploy.h"
 #include "doctor.h"
+#include "os.h"
 
 enum { OPT_SYSTEM = 1000, OPT_USER, OPT_BROWSER, OPT_HOST_PATH, OPT_EXTENSION_ID, OPT_GECKO_ID, OPT_JSON };
 static const struct option DEPLOY_OPTIONS[] = {
@@ -40,18 +41,19 @@ static int usage(const char *text, int status)
     return status;
 }
 
+#ifdef _WIN32
+#define HOST_EXECUTABLE "netral-host.exe"
+#else
+#define HOST_EXECUTABLE "netral-host"
+#endif
+
 /* netral-host beside this netral binary, else where the build installs it. */
 static void default_host_path(char *out, size_t size)
 {
     char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash != NULL) {
-            snprintf(out, size, "%.*s/netral-host", (int)(slash - self), self);
-            if (access(out, X_OK) == 0) return;
-        }
+    if (os_self_dir(self, sizeof self) == 0) {
+        int n = snprintf(out, size, "%s%c" HOST_EXECUTABLE, self, OS_DIR_SEPARATOR);
+        if (n > 0 && (size_t)n < size && os_is_executable(out)) return;
     }
     snprintf(out, size, "%s", NETRAL_INSTALLED_HOST);
 }
@@ -82,7 +84,7 @@ static int parse_args(int argc, char **argv, deploy_args *a, const char *help)
             }
             break;
         case OPT_HOST_PATH:
-            if (optarg[0] != '/' || strlen(optarg) >= sizeof a->host_path) {
+            if (!os_path_is_absolute(optarg) || strlen(optarg) >= sizeof a->host_path) {
                 fprintf(stderr, "netral: --host-path must be an absolute path\n");
                 return EXIT_USAGE;
             }
@@ -125,10 +127,10 @@ static int install_or_uninstall(int argc, char **argv, int installing)
     int rc = parse_args(argc, argv, &a, installing ? INSTALL_USAGE : UNINSTALL_USAGE), status = EXIT_OK, any = 0;
     if (rc != 0) return rc < 0 ? EXIT_OK : rc;
     if (a.scope < 0) return usage(installing ? INSTALL_USAGE : UNINSTALL_USAGE, EXIT_USAGE);
-    if (installing && access(a.host_path, X_OK) != 0)
+    if (installing && !os_is_executable(a.host_path))
         fprintf(stderr, "netral: warning: %s is not an executable file (yet)\n", a.host_path);
     for (int b = 0; b < BROWSER_COUNT; b++) {
-        char path[4096];
+        char path[4096], where[4096];
         netral_error err;
         int changed = 0;
         if (!a.browsers[b]) continue;
@@ -140,8 +142,12 @@ static int install_or_uninstall(int argc, char **argv, int installing)
             status = EXIT_FAILED;
             continue;
         }
-        if (installing) printf("%s: %s %s\n", browser_name((browser_kind)b), changed ? "wrote" : "already up to date:", path);
-        else printf("%s: %s %s\n", browser_name((browser_kind)b), changed ? "removed" : "nothing to remove at", path);
+        if (manifest_registration((browser_kind)b, (install_scope)a.scope, where, sizeof where) != 0 ||
+            strcmp(where, path) == 0)
+            where[0] = '\0';   /* on Windows: the registry key that leads the browser to the file */
+        printf("%s: %s %s%s%s%s\n", browser_name((browser_kind)b),
+               installing ? (changed ? "wrote" : "already up to date:") : (changed ? "removed" : "nothing to remove at"),
+               path, where[0] ? " (" : "", where, where[0] ? ")" : "");
     }
     if (!any) {
         fprintf(stderr, "netral: no browser found here; name one with --browser\n");

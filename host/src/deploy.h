@@ -29,9 +29,18 @@ typedef struct {
 const char *browser_name(browser_kind browser);
 int browser_parse(const char *name, browser_kind *out);
 
-/* The directory where BROWSER reads manifests at SCOPE on this OS (user scope uses $HOME). */
+/* The directory where BROWSER reads manifests at SCOPE on this OS (user scope uses $HOME); on
+ * Windows where `netral install` puts them (a registry key then points the browser there). */
 int manifest_dir(browser_kind browser, install_scope scope, char *out, size_t size, netral_error *err);
 int manifest_path(browser_kind browser, install_scope scope, char *out, size_t size, netral_error *err);
+
+/* Where BROWSER finds the manifest at SCOPE: on Windows the registry key that names it, elsewhere
+ * the manifest's path (for messages). */
+int manifest_registration(browser_kind browser, install_scope scope, char *out, size_t size);
+/* The manifest BROWSER would read at SCOPE: on Windows the file the registry key names (*found 0
+ * when there is no key, and OUT is where install would put it), elsewhere the file in the
+ * browser's directory (*found 0 when it does not exist). */
+int manifest_locate(browser_kind browser, install_scope scope, char *out, size_t size, int *found, netral_error *err);
 
 /* The manifest text for BROWSER (heap; the caller frees it with cJSON_free). */
 char *manifest_json(browser_kind browser, const host_identity *id);
@@ -46,7 +55,8 @@ int manifest_uninstall(browser_kind browser, install_scope scope, int *removed, 
 int browser_present(browser_kind browser);
 
 /* ABSOLUTE_PATH as seen on this machine: under $NETRAL_ROOT when that is set (to check or
- * prepare a mounted system image, and for tests), else unchanged. */
+ * prepare a mounted system image, and for tests), else unchanged. On Windows: with its
+ * %VARIABLES% expanded. */
 int system_path(const char *absolute_path, char *out, size_t size, netral_error *err);
 
 #endif

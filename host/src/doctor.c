@@ -2,23 +2,21 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
 #include "importer.h"
 #include "isotime.h"
+#include "os.h"
+#ifdef _WIN32
+#include "registry.h"
+#endif
 #include "store.h"
 
 #define HOST_ANSWER_TIMEOUT_MS 5000
@@ -30,7 +28,7 @@ typedef struct {
 } report;
 
 static void say(report *r, finding_level level, const char *subject, const char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+    NETRAL_PRINTF(5, 6);
 
 static void say(report *r, finding_level level, const char *subject, const char *fix, const char *fmt, ...)
 {
@@ -52,63 +50,25 @@ static void say(report *r, finding_level level, const char *subject, const char 
 /* Starts HOST_PATH as a browser would and asks it "hello"; 0 when it answers in time. */
 static int host_answers(const char *host_path, const char *origin, char *why, size_t why_size)
 {
-    int to_host[2] = {-1, -1}, from_host[2] = {-1, -1}, rc = -1, status;
-    pid_t pid;
     static const char hello[] = "{\"id\":\"doctor\",\"type\":\"hello\"}";
     unsigned char frame[4 + sizeof hello], reply[4096];
     uint32_t len = sizeof hello - 1;
     size_t got = 0;
+    int rc = -1;
 
-    if (pipe(to_host) != 0 || pipe(from_host) != 0) {
-        snprintf(why, why_size, "pipe: %s", strerror(errno));
-        goto done;
-    }
-    pid = fork();
-    if (pid < 0) {
-        snprintf(why, why_size, "fork: %s", strerror(errno));
-        goto done;
-    }
-    if (pid == 0) {
-        dup2(to_host[0], STDIN_FILENO);
-        dup2(from_host[1], STDOUT_FILENO);
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, STDERR_FILENO);
-        close(to_host[1]);
-        close(from_host[0]);
-        execl(host_path, host_path, origin, (char *)NULL);
-        _exit(127);
-    }
-    close(to_host[0]);
-    close(from_host[1]);
-    to_host[0] = from_host[1] = -1;
-    memcpy(frame, &len, 4);
+    memcpy(frame, &len, 4);   /* native byte order, as browsers send it */
     memcpy(frame + 4, hello, len);
-    if (fd_write_all(to_host[1], frame, 4 + len) != 0) snprintf(why, why_size, "it did not read its input");
-    close(to_host[1]);
-    to_host[1] = -1;
-    for (;;) {
-        struct pollfd p = {from_host[0], POLLIN, 0};
-        if (poll(&p, 1, HOST_ANSWER_TIMEOUT_MS) <= 0) {
-            snprintf(why, why_size, "no answer within %d ms", HOST_ANSWER_TIMEOUT_MS);
-            kill(pid, SIGKILL);
-            break;
-        }
-        ssize_t n = read(from_host[0], reply + got, sizeof reply - got);
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
-    waitpid(pid, &status, 0);
+    if (os_run_with_input(host_path, origin, frame, 4 + len, reply, sizeof reply, &got, HOST_ANSWER_TIMEOUT_MS, why,
+                          why_size) != 0)
+        return -1;
     if (got > 4) {
-        cJSON *answer = cJSON_ParseWithLength((const char *)reply + 4, got - 4);
+        uint32_t reply_len;
+        memcpy(&reply_len, reply, 4);
+        cJSON *answer = reply_len <= got - 4 ? cJSON_ParseWithLength((const char *)reply + 4, reply_len) : NULL;
         if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(answer, "protocol"))) rc = 0;
         cJSON_Delete(answer);
     }
-    if (rc != 0 && why[0] == '\0') snprintf(why, why_size, "it exited without a valid answer (status %d)", status);
-done:
-    for (int i = 0; i < 2; i++) {
-        if (to_host[i] >= 0) close(to_host[i]);
-        if (from_host[i] >= 0) close(from_host[i]);
-    }
+    if (rc != 0 && why[0] == '\0') snprintf(why, why_size, "it exited without a valid answer");
     return rc;
 }
 
@@ -148,7 +108,7 @@ static int check_manifest(report *r, browser_kind b, const char *path, const hos
         say(r, FINDING_FAIL, name, fix, "host manifest %s does not name host " NETRAL_HOST_NAME " of type stdio", path);
         goto done;
     }
-    if (host_path == NULL || host_path[0] != '/' || access(host_path, X_OK) != 0) {
+    if (host_path == NULL || !os_path_is_absolute(host_path) || !os_is_executable(host_path)) {
         say(r, FINDING_FAIL, name, fix, "host manifest %s points at %s, which is not an executable file", path,
             host_path ? host_path : "(nothing)");
         goto done;
@@ -187,22 +147,25 @@ static void check_manifests(report *r, const host_identity *id)
 {
     int host_checked = 0;
     for (int b = 0; b < BROWSER_COUNT; b++) {
-        char system_path[NETRAL_PATH_BYTES], user_path[NETRAL_PATH_BYTES], fix[128];
+        char system_path[NETRAL_PATH_BYTES], user_path[NETRAL_PATH_BYTES], where[NETRAL_PATH_BYTES], fix[128];
         netral_error err;
-        int have_system, have_user;
+        int have_system = 0, have_user = 0;
         const char *name = browser_name((browser_kind)b);
 
-        if (manifest_path((browser_kind)b, SCOPE_SYSTEM, system_path, sizeof system_path, &err) != 0) continue;
-        have_system = access(system_path, F_OK) == 0;
-        have_user = manifest_path((browser_kind)b, SCOPE_USER, user_path, sizeof user_path, &err) == 0 &&
-                    access(user_path, F_OK) == 0;
+        snprintf(fix, sizeof fix, "netral install --system --browser %s", name);
+        if (manifest_locate((browser_kind)b, SCOPE_SYSTEM, system_path, sizeof system_path, &have_system, &err) != 0) {
+            say(r, FINDING_FAIL, name, fix, "%s", err.msg);
+            continue;
+        }
+        if (manifest_locate((browser_kind)b, SCOPE_USER, user_path, sizeof user_path, &have_user, &err) != 0)
+            have_user = 0;
         if (!browser_present((browser_kind)b) && !have_system && !have_user) continue;
         if (have_system) check_manifest(r, (browser_kind)b, system_path, id, &host_checked);
         if (have_user) check_manifest(r, (browser_kind)b, user_path, id, &host_checked);
         if (!have_system && !have_user) {
-            snprintf(fix, sizeof fix, "netral install --system --browser %s", name);
+            manifest_registration((browser_kind)b, SCOPE_SYSTEM, where, sizeof where);
             say(r, FINDING_FAIL, name, fix, "no host manifest (looked for %s): the extension cannot reach the host",
-                system_path);
+                where);
         } else if (!have_system) {
             say(r, FINDING_WARN, name, "netral install --system", "only a user-level host manifest: managed laptops "
                 "need the system-level one (Chrome's NativeMessagingUserLevelHosts policy can forbid user-level hosts)");
@@ -211,17 +174,6 @@ static void check_manifests(report *r, const host_identity *id)
 }
 
 /* ---- browser policies ---- */
-
-typedef struct {
-    const char *browser;
-    const char *dir;
-} policy_dir;
-
-static const policy_dir CHROMIUM_POLICY_DIRS[] = {
-    {"chrome", "/etc/opt/chrome/policies/managed"},
-    {"chromium", "/etc/chromium/policies/managed"},
-    {"edge", "/etc/opt/edge/policies/managed"},
-};
 
 static int forced_in(const cJSON *policy, const char *extension_id)
 {
@@ -250,6 +202,125 @@ static void check_extension_settings(report *r, const char *browser, const char 
         say(r, FINDING_OK, browser, NULL, "%s sets Netral's mode to %s", file, mode ? mode : "warn (default)");
 }
 
+/* Checks one policy source (a JSON file, or the registry key read as the same shape); returns
+ * 1 when it force-installs the extension. */
+static int check_chromium_policy_object(report *r, const char *browser, const char *source, const cJSON *policy,
+                                        const host_identity *id)
+{
+    const cJSON *block = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingBlocklist");
+    const cJSON *allow = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingAllowlist");
+    const cJSON *third = cJSON_GetObjectItemCaseSensitive(policy, "3rdparty");
+    const cJSON *mine = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(third, "extensions"),
+                                                         id->extension_id);
+    if (json_array_has(block, "*") && !json_array_has(allow, NETRAL_HOST_NAME))
+        say(r, FINDING_FAIL, browser, "add \"" NETRAL_HOST_NAME "\" to NativeMessagingAllowlist",
+            "%s blocks all native hosts and does not allow Netral's", source);
+    if (mine != NULL) check_extension_settings(r, browser, source, mine);
+    return forced_in(policy, id->extension_id);
+}
+
+#ifdef _WIN32
+/* Windows: Chrome, Chromium and Edge read machine policy from the registry. A list policy is a
+ * key of numbered string values; ExtensionSettings is one string holding JSON. */
+typedef struct {
+    const char *browser;
+    const char *key;   /* under HKEY_LOCAL_MACHINE */
+} policy_key;
+
+static const policy_key CHROMIUM_POLICY_KEYS[] = {
+    {"chrome", "Software\\Policies\\Google\\Chrome"},
+    {"chromium", "Software\\Policies\\Chromium"},
+    {"edge", "Software\\Policies\\Microsoft\\Edge"},
+};
+
+static void add_to_array(const char *name, const char *value, void *array)
+{
+    (void)name;
+    cJSON_AddItemToArray(array, cJSON_CreateString(value));
+}
+
+static void add_to_object(const char *name, const char *value, void *object)
+{
+    cJSON_AddItemToObject(object, name, cJSON_CreateString(value));
+}
+
+static void count_value(const char *name, const char *value, void *count)
+{
+    (void)name;
+    (void)value;
+    ++*(int *)count;
+}
+
+/* Reads the list policy NAME under KEY into POLICY as an array. */
+static void read_list_policy(cJSON *policy, const char *key, const char *name)
+{
+    char sub[512];
+    netral_error ignored;
+    cJSON *array = cJSON_CreateArray();
+    snprintf(sub, sizeof sub, "%s\\%s", key, name);
+    if (registry_each_string(REGISTRY_MACHINE, sub, add_to_array, array, &ignored) == 0)
+        cJSON_AddItemToObject(policy, name, array);
+    else
+        cJSON_Delete(array);
+}
+
+static void check_chromium_registry_policy(report *r, const policy_key *pk, const host_identity *id)
+{
+    char where[600], sub[600];
+    static char settings_text[65536];
+    netral_error err;
+    int values = 0, got;
+    cJSON *policy = NULL, *mine = NULL;
+
+    snprintf(where, sizeof where, "HKEY_LOCAL_MACHINE\\%s", pk->key);
+    if (registry_each_string(REGISTRY_MACHINE, pk->key, count_value, &values, &err) != 0) return;   /* no policy */
+    policy = cJSON_CreateObject();
+    got = registry_get_string(REGISTRY_MACHINE, pk->key, "ExtensionSettings", settings_text, sizeof settings_text, &err);
+    if (got < 0) {
+        say(r, FINDING_FAIL, pk->browser, "make ExtensionSettings a string (REG_SZ) of JSON", "%s", err.msg);
+    } else if (got == 0) {
+        cJSON *settings = cJSON_Parse(settings_text);
+        if (!cJSON_IsObject(settings)) {
+            say(r, FINDING_FAIL, pk->browser, "fix the JSON (the browser ignores the whole policy)",
+                "ExtensionSettings in %s is not valid JSON", where);
+            cJSON_Delete(settings);
+        } else {
+            cJSON_AddItemToObject(policy, "ExtensionSettings", settings);
+        }
+    }
+    read_list_policy(policy, pk->key, "ExtensionInstallForcelist");
+    read_list_policy(policy, pk->key, "NativeMessagingBlocklist");
+    read_list_policy(policy, pk->key, "NativeMessagingAllowlist");
+    snprintf(sub, sizeof sub, "%s\\3rdparty\\extensions\\%s\\policy", pk->key, id->extension_id);
+    mine = cJSON_CreateObject();
+    if (registry_each_string(REGISTRY_MACHINE, sub, add_to_object, mine, &err) == 0) {
+        cJSON *extensions = cJSON_AddObjectToObject(cJSON_AddObjectToObject(policy, "3rdparty"), "extensions");
+        cJSON_AddItemToObject(extensions, id->extension_id, mine);
+    } else {
+        cJSON_Delete(mine);
+    }
+    if (check_chromium_policy_object(r, pk->browser, where, policy, id))
+        say(r, FINDING_OK, pk->browser, NULL, "policy in %s installs the extension %s", where, id->extension_id);
+    else
+        say(r, FINDING_WARN, pk->browser, "add ExtensionSettings force_installed (see manifests/policies/windows/)",
+            "no policy in %s force-installs the extension %s: users can remove it", where, id->extension_id);
+    cJSON_Delete(policy);
+}
+#endif
+
+#ifndef _WIN32
+/* Linux and macOS: Chrome, Chromium and Edge read every *.json in their managed policy directory. */
+typedef struct {
+    const char *browser;
+    const char *dir;
+} policy_dir;
+
+static const policy_dir CHROMIUM_POLICY_DIRS[] = {
+    {"chrome", "/etc/opt/chrome/policies/managed"},
+    {"chromium", "/etc/chromium/policies/managed"},
+    {"edge", "/etc/opt/edge/policies/managed"},
+};
+
 static void check_chromium_policy(report *r, const policy_dir *system_dir, const host_identity *id)
 {
     char dir[NETRAL_PATH_BYTES];
@@ -273,21 +344,11 @@ static void check_chromium_policy(report *r, const policy_dir *system_dir, const
             continue;
         }
         cJSON *policy = cJSON_ParseWithLength(text, len);
-        if (!cJSON_IsObject(policy)) {
+        if (!cJSON_IsObject(policy))
             say(r, FINDING_FAIL, pd->browser, "fix the JSON (the browser ignores the whole file)",
                 "policy %s is not valid JSON", path);
-        } else {
-            const cJSON *block = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingBlocklist");
-            const cJSON *allow = cJSON_GetObjectItemCaseSensitive(policy, "NativeMessagingAllowlist");
-            const cJSON *third = cJSON_GetObjectItemCaseSensitive(policy, "3rdparty");
-            const cJSON *mine = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(third, "extensions"),
-                                                                 id->extension_id);
-            if (json_array_has(block, "*") && !json_array_has(allow, NETRAL_HOST_NAME))
-                say(r, FINDING_FAIL, pd->browser, "add \"" NETRAL_HOST_NAME "\" to NativeMessagingAllowlist",
-                    "%s blocks all native hosts and does not allow Netral's", path);
-            if (forced_in(policy, id->extension_id)) forced = 1;
-            if (mine != NULL) check_extension_settings(r, pd->browser, path, mine);
-        }
+        else if (check_chromium_policy_object(r, pd->browser, path, policy, id))
+            forced = 1;
         cJSON_Delete(policy);
         free(text);
     }
@@ -298,17 +359,23 @@ static void check_chromium_policy(report *r, const policy_dir *system_dir, const
         say(r, FINDING_WARN, pd->browser, "add ExtensionSettings force_installed (see manifests/policies/)",
             "no policy in %s force-installs the extension %s: users can remove it", pd->dir, id->extension_id);
 }
+#endif
 
 static void check_firefox_policy(report *r, const host_identity *id)
 {
+#ifdef _WIN32
+    static const char *const paths[] = {"%ProgramFiles%\\Mozilla Firefox\\distribution\\policies.json",
+                                        "%ProgramFiles(x86)%\\Mozilla Firefox\\distribution\\policies.json", NULL};
+#else
     static const char *const paths[] = {"/etc/firefox/policies/policies.json",
                                         "/usr/lib/firefox-esr/distribution/policies.json",
                                         "/usr/lib/firefox/distribution/policies.json", NULL};
+#endif
     for (const char *const *system_file = paths; *system_file != NULL; system_file++) {
         char *text = NULL, path[NETRAL_PATH_BYTES];
         size_t len = 0;
         netral_error err;
-        if (system_path(*system_file, path, sizeof path, &err) != 0 || access(path, F_OK) != 0) continue;
+        if (system_path(*system_file, path, sizeof path, &err) != 0 || !os_exists(path)) continue;
         if (file_read_bounded(path, 1 << 20, &text, &len, &err) != 0) {
             say(r, FINDING_FAIL, "firefox", "make the file readable", "cannot read %s: %s", path, err.msg);
             continue;
@@ -403,8 +470,13 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
         return r.failures;
     }
     check_manifests(&r, id);
+#ifdef _WIN32
+    for (size_t i = 0; i < sizeof CHROMIUM_POLICY_KEYS / sizeof CHROMIUM_POLICY_KEYS[0]; i++)
+        check_chromium_registry_policy(&r, &CHROMIUM_POLICY_KEYS[i], id);
+#else
     for (size_t i = 0; i < sizeof CHROMIUM_POLICY_DIRS / sizeof CHROMIUM_POLICY_DIRS[0]; i++)
         check_chromium_policy(&r, &CHROMIUM_POLICY_DIRS[i], id);
+#endif
     check_firefox_policy(&r, id);
     check_keys(&r, paths, keys);
     check_list(&r, paths, keys);
