@@ -4,12 +4,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "portable.h"
 #include "frame.h"
 
 static int pipe_with(const void *data, size_t len)
 {
     int fds[2];
-    if (pipe(fds) != 0) return -1;
+    if (test_pipe(fds) != 0) return -1;
     if (len > 0 && write(fds[1], data, len) != (ssize_t)len) return -1;
     close(fds[1]);
     return fds[0];
@@ -71,7 +72,7 @@ static void frame_write_should_prefix_the_native_length(void)
     int fds[2];
     unsigned char out[16];
     uint32_t n;
-    CHECK(pipe(fds) == 0);
+    CHECK(test_pipe(fds) == 0);
     CHECK(frame_write(fds[1], "{\"a\":1}", 7) == 0);
     close(fds[1]);
     CHECK(read(fds[0], out, sizeof out) == 11);

@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "check.h"
+#include "portable.h"
 #include "config.h"
 #include "fileio.h"
 #include "importer.h"
@@ -217,17 +217,16 @@ int main(void)
     char *pub_text;
 
     if (minisign_init(&err) != 0) return 1;
-    snprintf(root, sizeof root, "/tmp/netral-test-import-XXXXXX");
-    if (mkdtemp(root) == NULL) return 1;
+    if (test_make_temp_dir(root, sizeof root, "netral-test-import") != 0) return 1;
     snprintf(keys, sizeof keys, "%s/config", root);
-    mkdir(keys, 0755);
+    test_mkdir(keys);
     snprintf(keys, sizeof keys, "%s/config/keys", root);
-    mkdir(keys, 0755);
+    test_mkdir(keys);
     snprintf(pub, sizeof pub, "%s/authority.pub", keys);
-    setenv("NETRAL_CONFIG_DIR", (snprintf(keys, sizeof keys, "%s/config", root), keys), 1);
+    test_setenv("NETRAL_CONFIG_DIR", (snprintf(keys, sizeof keys, "%s/config", root), keys));
     char data[300];
     snprintf(data, sizeof data, "%s/data", root);
-    setenv("NETRAL_DATA_DIR", data, 1);
+    test_setenv("NETRAL_DATA_DIR", data);
     paths_resolve(&paths, &err);
     free(make_key(pub, &trusted_key));
     pub_text = make_key(NULL, &other_key);
@@ -245,8 +244,6 @@ int main(void)
 
     minisign_seckey_free(trusted_key);
     minisign_seckey_free(other_key);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    test_remove_tree(root);
     return CHECK_REPORT();
 }

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "check.h"
+#include "portable.h"
 #include "netral_limits.h"
 #include "protocol.h"
 #include "utf8.h"
@@ -180,8 +181,8 @@ int main(void)
 {
     static netral_paths paths;
     netral_error err;
-    setenv("NETRAL_CONFIG_DIR", "/nonexistent/netral-test-config", 1);
-    setenv("NETRAL_DATA_DIR", "/nonexistent/netral-test-data", 1);
+    test_setenv("NETRAL_CONFIG_DIR", "/nonexistent/netral-test-config");
+    test_setenv("NETRAL_DATA_DIR", "/nonexistent/netral-test-data");
     if (paths_resolve(&paths, &err) != 0) return 1;
     ctx = protocol_ctx_new(&paths);
     RUN(reply_should_echo_any_id_unchanged);
