@@ -409,8 +409,12 @@ static void check_firefox_policy(report *r, const host_identity *id)
 static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
 {
     netral_error err;
-    char fix[NETRAL_PATH_BYTES + 64];
-    snprintf(fix, sizeof fix, "copy the list authority's public key to %s/" KEYS_SUBDIR "/", paths->config_dir);
+    char dir[NETRAL_PATH_BYTES], fix[NETRAL_PATH_BYTES + 64];
+    if (path_join(dir, sizeof dir, paths->config_dir, KEYS_SUBDIR, &err) != 0) {
+        say(r, FINDING_FAIL, "keys", NULL, "%s", err.msg);
+        return;
+    }
+    snprintf(fix, sizeof fix, "copy the list authority's public key (.pub) into %s", dir);
     if (trusted_keys_load(paths, keys, &err) != 0) {
         say(r, FINDING_FAIL, "keys", fix, "%s", err.msg);
         return;
@@ -419,9 +423,9 @@ static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
         say(r, FINDING_WARN, "keys", "remove or replace the file", "%zu key file(s) unusable: %s", keys->rejected,
             keys->first_problem);
     if (keys->count == 0)
-        say(r, FINDING_FAIL, "keys", fix, "no trusted key in %s/" KEYS_SUBDIR ": no list can be imported", paths->config_dir);
+        say(r, FINDING_FAIL, "keys", fix, "no trusted key in %s: no list can be imported", dir);
     else
-        say(r, FINDING_OK, "keys", NULL, "%zu trusted key(s) in %s/" KEYS_SUBDIR, keys->count, paths->config_dir);
+        say(r, FINDING_OK, "keys", NULL, "%zu trusted key(s) in %s", keys->count, dir);
 }
 
 static void check_list(report *r, const netral_paths *paths, const trusted_keys *keys)

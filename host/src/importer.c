@@ -118,8 +118,8 @@ static int load_signature(const netral_paths *paths, const char *sig_path, minis
     if (trusted_keys_load(paths, keys, err) != 0) goto done;
     minisign_key_id_hex(sig->keynum, id);
     if (keys->count == 0) {
-        netral_fail(err, NETRAL_E_KEY, "no trusted key in %s/" KEYS_SUBDIR " (the list is signed by key %s)",
-                    paths->config_dir, id);
+        netral_fail(err, NETRAL_E_KEY, "no trusted key in %s%c" KEYS_SUBDIR " (the list is signed by key %s)",
+                    paths->config_dir, OS_DIR_SEPARATOR, id);
         goto done;
     }
     found = trusted_keys_find(keys, sig->keynum);
