@@ -235,6 +235,10 @@ test('the .reg policy templates import, and doctor passes on the configured mach
     const r = await wine(['reg', 'import', `Z:${path.join(SOURCE_DIR, 'manifests', 'policies', 'windows', file).replaceAll('/', '\\')}`]);
     assert.equal(r.status, 0, `reg import ${file}: ${r.stdout}${r.stderr}`);
   }
+  // Firefox on Windows takes policies.json from its installation's distribution folder.
+  const firefoxPolicy = unixPath('C:\\Program Files\\Mozilla Firefox\\distribution\\policies.json');
+  fs.mkdirSync(path.dirname(firefoxPolicy), { recursive: true });
+  fs.copyFileSync(path.join(SOURCE_DIR, 'manifests', 'policies', 'firefox', 'policies.json'), firefoxPolicy);
   // The templates register the manifests where install --system puts them.
   for (const [browser, key] of Object.entries(REGISTRATION)) {
     const q = await regQuery(key);
@@ -251,6 +255,7 @@ test('the .reg policy templates import, and doctor passes on the configured mach
   assert.ok(says('chrome', /Policies\\Google\\Chrome installs the extension/));
   assert.ok(says('chrome', /sets Netral's mode to warn/));
   assert.ok(says('edge', /Policies\\Microsoft\\Edge installs the extension/));
+  assert.ok(says('firefox', /Mozilla Firefox\\distribution\\policies\.json installs the extension netral@netral\.id/));
   assert.ok(says('keys', /1 trusted key/));
   assert.ok(says('list', /list version 2/));
 });
@@ -313,4 +318,17 @@ test('install --user registers under HKCU with the manifest in the user\'s profi
   assert.match(q.stdout, /AppData\\Local\\Netral\\NativeMessagingHosts\\edge\\id\.netral\.host\.json/);
   const u = await netral(['uninstall', '--user', '--browser', 'edge']);
   assert.match(u.stdout, /^edge: removed/m);
+});
+
+test('a path with characters outside the ANSI code page reaches the manifest intact (UTF-8 code page)', async () => {
+  const hostPath = 'C:\\Program Files\\Ağus Nétral\\netral-host.exe';
+  const r = await netral(['install', '--user', '--browser', 'chromium', '--host-path', hostPath]);
+  assert.equal(r.status, 0, r.stderr);
+  const q = await regQuery('HKCU\\Software\\Chromium\\NativeMessagingHosts\\id.netral.host');
+  const manifestPath = q.stdout.match(/REG_SZ\s+(.+?)\r?$/m)?.[1];
+  assert.ok(manifestPath, q.stdout);
+  const bytes = fs.readFileSync(unixPath(manifestPath));
+  const manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  assert.equal(manifest.path, hostPath);
+  await netral(['uninstall', '--user', '--browser', 'chromium']);
 });
