@@ -113,7 +113,8 @@ static const char INSTALL_USAGE[] =
     "usage: netral install (--system | --user) [--browser chrome|chromium|edge|firefox|all]...\n"
     "                      [--host-path PATH] [--extension-id ID] [--gecko-id ID]\n"
     "Writes the native messaging host manifest " NETRAL_HOST_NAME " where each browser looks for it:\n"
-    "system-wide (as root; what managed laptops need) or for the current user. Without --browser, for\n"
+    "system-wide (as root or Administrator; what managed laptops need) or for the current user. On\n"
+    "Windows, also the registry key that points each browser at its manifest. Without --browser, for\n"
     "the browsers installed here. Safe to run again: it says what it changed.\n"
     "Defaults: the netral-host beside this program, extension " NETRAL_CHROMIUM_EXTENSION_ID ", " NETRAL_GECKO_ID ".\n";
 

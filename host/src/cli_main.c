@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "config.h"
 #include "minisign.h"
 #include "os.h"
 
@@ -28,7 +29,7 @@ static const char USAGE[] =
     "  netral doctor [--json]                             is everything in place for warnings?\n"
     "\n"
     "`netral COMMAND --help` explains each. Directories: NETRAL_CONFIG_DIR (trusted keys in keys/*.pub)\n"
-    "and NETRAL_DATA_DIR (the database), by default /etc/netral and /var/lib/netral.\n"
+    "and NETRAL_DATA_DIR (the database), by default " NETRAL_DEFAULT_CONFIG_DIR " and " NETRAL_DEFAULT_DATA_DIR ".\n"
     "Exit status: 0 done (check: not listed), 1 failed or refused, 2 usage, 3 check: listed,\n"
     "4 check: no valid list installed.\n";
 

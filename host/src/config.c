@@ -8,17 +8,6 @@
 
 #include "fileio.h"
 
-#if defined(_WIN32)
-#define DEFAULT_CONFIG_DIR "C:\\ProgramData\\Netral\\config"
-#define DEFAULT_DATA_DIR "C:\\ProgramData\\Netral\\data"
-#elif defined(__APPLE__)
-#define DEFAULT_CONFIG_DIR "/Library/Application Support/Netral/config"
-#define DEFAULT_DATA_DIR "/Library/Application Support/Netral/data"
-#else
-#define DEFAULT_CONFIG_DIR "/etc/netral"
-#define DEFAULT_DATA_DIR "/var/lib/netral"
-#endif
-
 static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char *fallback, netral_error *err)
 {
     const char *value = getenv(env_name);
@@ -31,8 +20,8 @@ static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char
 
 int paths_resolve(netral_paths *out, netral_error *err)
 {
-    if (set_dir(out->config_dir, "NETRAL_CONFIG_DIR", DEFAULT_CONFIG_DIR, err) != 0 ||
-        set_dir(out->data_dir, "NETRAL_DATA_DIR", DEFAULT_DATA_DIR, err) != 0)
+    if (set_dir(out->config_dir, "NETRAL_CONFIG_DIR", NETRAL_DEFAULT_CONFIG_DIR, err) != 0 ||
+        set_dir(out->data_dir, "NETRAL_DATA_DIR", NETRAL_DEFAULT_DATA_DIR, err) != 0)
         return -1;
     return path_join(out->db_path, sizeof out->db_path, out->data_dir, DB_FILE, err);
 }

@@ -10,6 +10,18 @@
 
 #define NETRAL_PATH_BYTES 4096
 
+/* The directories when NETRAL_CONFIG_DIR and NETRAL_DATA_DIR are not set. */
+#if defined(_WIN32)
+#define NETRAL_DEFAULT_CONFIG_DIR "C:\\ProgramData\\Netral\\config"
+#define NETRAL_DEFAULT_DATA_DIR "C:\\ProgramData\\Netral\\data"
+#elif defined(__APPLE__)
+#define NETRAL_DEFAULT_CONFIG_DIR "/Library/Application Support/Netral/config"
+#define NETRAL_DEFAULT_DATA_DIR "/Library/Application Support/Netral/data"
+#else
+#define NETRAL_DEFAULT_CONFIG_DIR "/etc/netral"
+#define NETRAL_DEFAULT_DATA_DIR "/var/lib/netral"
+#endif
+
 /* File names inside the directories. */
 #define KEYS_SUBDIR "keys"              /* CONFIG/keys/NAME.pub: trusted list-signing keys */
 #define DB_FILE "netral.db"             /* DATA/netral.db: the installed list */

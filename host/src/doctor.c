@@ -82,7 +82,8 @@ static int json_array_has(const cJSON *array, const char *want)
 }
 
 /* Checks one manifest file; returns 1 when it is usable. */
-static int check_manifest(report *r, browser_kind b, const char *path, const host_identity *id, int *host_checked)
+static int check_manifest(report *r, browser_kind b, install_scope scope, const char *path, const host_identity *id,
+                          int *host_checked)
 {
     char *text = NULL, fix[512], why[256] = "";
     size_t len = 0;
@@ -91,7 +92,7 @@ static int check_manifest(report *r, browser_kind b, const char *path, const hos
     int ok = 0;
     const char *name = browser_name(b);
 
-    snprintf(fix, sizeof fix, "netral install --system --browser %s", name);
+    snprintf(fix, sizeof fix, "netral install --%s --browser %s", scope == SCOPE_SYSTEM ? "system" : "user", name);
     if (file_read_bounded(path, 65536, &text, &len, &err) != 0) {
         say(r, FINDING_FAIL, name, fix, "cannot read host manifest %s: %s", path, err.msg);
         goto done;
@@ -160,8 +161,8 @@ static void check_manifests(report *r, const host_identity *id)
         if (manifest_locate((browser_kind)b, SCOPE_USER, user_path, sizeof user_path, &have_user, &err) != 0)
             have_user = 0;
         if (!browser_present((browser_kind)b) && !have_system && !have_user) continue;
-        if (have_system) check_manifest(r, (browser_kind)b, system_path, id, &host_checked);
-        if (have_user) check_manifest(r, (browser_kind)b, user_path, id, &host_checked);
+        if (have_system) check_manifest(r, (browser_kind)b, SCOPE_SYSTEM, system_path, id, &host_checked);
+        if (have_user) check_manifest(r, (browser_kind)b, SCOPE_USER, user_path, id, &host_checked);
         if (!have_system && !have_user) {
             manifest_registration((browser_kind)b, SCOPE_SYSTEM, where, sizeof where);
             say(r, FINDING_FAIL, name, fix, "no host manifest (looked for %s): the extension cannot reach the host",
