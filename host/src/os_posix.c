@@ -55,7 +55,7 @@ int os_open_locked(const char *path)
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int saved = errno;
         close(fd);
-        errno = saved == EWOULDBLOCK ? EWOULDBLOCK : saved;
+        errno = saved;   /* EWOULDBLOCK: someone else holds it */
         return -1;
     }
     return fd;

@@ -233,7 +233,7 @@ void store_reader_free(store_reader *r)
 store *store_reader_get(store_reader *r, netral_error *err)
 {
     os_file_id now;
-    /* One stat per request: an import renames a new file into place, which changes the identity. */
+    /* One look per request (a stat; on Windows an open): an import renames a new file into place. */
     if (os_file_identity(r->path, &now) != 0) {
         store_close(r->current);
         r->current = NULL;

@@ -1,20 +1,18 @@
 // The Windows build, end to end under Wine: what an IT department does on a Windows laptop.
-// netral.exe and netral-host.exe are copied to C:\Program Files\Netral\ of a fresh Wine
-// prefix; nothing is redirected by environment (default C:\ProgramData\Netral\ directories),
-// the registry is Wine's, and the .reg policy templates are imported with Wine's reg.exe.
-// Needs the mingw-w64 build (NETRAL_WINDOWS_BUILD_DIR), wine and minisign.
+// The release ZIP (cpack, NETRAL_WINDOWS_PACKAGE) is unpacked into C:\Program Files\Netral\ of
+// a fresh Wine prefix; nothing is redirected by environment (default C:\ProgramData\Netral\
+// directories), the registry is Wine's, and the .reg policy templates from the package are
+// imported with Wine's reg.exe. Needs wine, minisign and cmake (to unpack).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { encodeFrame, FrameDecoder, listText } from '../host/format.mjs';
 
-const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BUILD_DIR = process.env.NETRAL_WINDOWS_BUILD_DIR || path.join(SOURCE_DIR, 'build-win');
+const PACKAGE = process.env.NETRAL_WINDOWS_PACKAGE;
 const EXTENSION_ID = 'agbjhpfjmmgmllicjnfkepfagmiajhfi';   // the build's default (CMake NETRAL_EXTENSION_ID)
 const OTHER_ID = 'pppppppppppppppppppppppppppppppp';
 const GUARD_MS = 120_000;   // turns a hang into a failure; Wine starts slowly, so generous
@@ -120,9 +118,8 @@ function doctorFindings(stdout) {
 }
 
 before(async () => {
-  for (const exe of ['netral.exe', 'netral-host.exe']) {
-    assert.ok(fs.existsSync(path.join(BUILD_DIR, 'host', exe)), `${exe} is missing: build with host/windows/mingw-w64.cmake`);
-  }
+  assert.ok(PACKAGE && fs.existsSync(PACKAGE),
+    'NETRAL_WINDOWS_PACKAGE should name the ZIP made by cpack -G ZIP in the mingw-w64 build (ctest does it)');
   prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-'));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-work-'));
   env = {
@@ -138,9 +135,8 @@ before(async () => {
     fs.writeFileSync(unixPath(exe), '');
   }
   fs.mkdirSync(unixPath(INSTALL_DIR), { recursive: true });
-  for (const exe of ['netral.exe', 'netral-host.exe']) {
-    fs.copyFileSync(path.join(BUILD_DIR, 'host', exe), path.join(unixPath(INSTALL_DIR), exe));
-  }
+  const unpack = await run('cmake', ['-E', 'chdir', unixPath(INSTALL_DIR), 'cmake', '-E', 'tar', 'xf', PACKAGE]);
+  assert.equal(unpack.status, 0, unpack.stderr);
   // The list authority's key, made by the real minisign.
   const keygen = await run('minisign', ['-G', '-W', '-p', path.join(work, 'authority.pub'), '-s', path.join(work, 'authority.key')]);
   assert.equal(keygen.status, 0, keygen.stderr);
@@ -232,13 +228,13 @@ test('an import replaces the list while a host has it open, and that host answer
 
 test('the .reg policy templates import, and doctor passes on the configured machine', async () => {
   for (const file of ['chrome.reg', 'edge.reg', 'firefox-native-host.reg']) {
-    const r = await wine(['reg', 'import', `Z:${path.join(SOURCE_DIR, 'manifests', 'policies', 'windows', file).replaceAll('/', '\\')}`]);
+    const r = await wine(['reg', 'import', `${INSTALL_DIR}\\policies\\${file}`]);
     assert.equal(r.status, 0, `reg import ${file}: ${r.stdout}${r.stderr}`);
   }
   // Firefox on Windows takes policies.json from its installation's distribution folder.
   const firefoxPolicy = unixPath('C:\\Program Files\\Mozilla Firefox\\distribution\\policies.json');
   fs.mkdirSync(path.dirname(firefoxPolicy), { recursive: true });
-  fs.copyFileSync(path.join(SOURCE_DIR, 'manifests', 'policies', 'firefox', 'policies.json'), firefoxPolicy);
+  fs.copyFileSync(unixPath(`${INSTALL_DIR}\\policies\\firefox\\policies.json`), firefoxPolicy);
   // The templates register the manifests where install --system puts them.
   for (const [browser, key] of Object.entries(REGISTRATION)) {
     const q = await regQuery(key);
