@@ -66,26 +66,26 @@ int os_sync_fd(int fd)
     return fsync(fd);
 }
 
+/* fsyncs FD and closes it; -1 with fsync's errno when that failed. */
+static int sync_and_close(int fd)
+{
+    int rc = fsync(fd), saved = errno;
+    close(fd);
+    errno = saved;
+    return rc == 0 ? 0 : -1;
+}
+
 int os_sync_file(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc;
-    if (fd < 0) return -1;
-    rc = fsync(fd);
-    if (rc != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    close(fd);
-    return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    return fd < 0 ? -1 : sync_and_close(fd);
 }
 
 int os_sync_parent_dir(const char *path)
 {
     char dir[4096];
     const char *slash = strrchr(path, '/');
-    int fd, rc;
+    int fd;
 
     if (slash == NULL) {
         strcpy(dir, ".");
@@ -101,16 +101,7 @@ int os_sync_parent_dir(const char *path)
         dir[n] = '\0';
     }
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    rc = fsync(fd);
-    if (rc != 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    close(fd);
-    return 0;
+    return fd < 0 ? -1 : sync_and_close(fd);
 }
 
 int os_replace(const char *from, const char *to)
