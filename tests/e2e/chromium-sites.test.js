@@ -13,7 +13,7 @@ import {
 
 const PAGES = process.env.NETRAL_E2E_PAGES ? process.env.NETRAL_E2E_PAGES.split(',') : [
   'x-repost-menu', 'x-profile', 'x-post', 'tiktok-feed', 'tiktok-profile', 'instagram-en', 'instagram-id',
-  'facebook-en', 'facebook-id', 'youtube-en', 'youtube-id', 'threads-en', 'threads-id',
+  'facebook-en', 'facebook-id', 'youtube-en', 'youtube-id', 'youtube-shorts-en', 'youtube-shorts-id', 'threads-en', 'threads-id',
 ];
 const skip = hostBuilt() ? false : 'netral-host is not built (cmake --build build)';
 
