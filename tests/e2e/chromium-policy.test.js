@@ -1,9 +1,11 @@
 // Policy and failure paths in headless Chromium with the real extension, on every site's
 // fixtures: block mode (warned, no way through), the host missing with failMode open (the
-// action goes on) and closed (held, "could not be checked"), the popup's report, and the
-// warning at 200% zoom. The warn-mode runs are chromium-sites.test.js.
+// action goes on) and closed (held, "could not be checked"), the popup's report, the warning
+// at 200% zoom, and a list past its expiry. The warn-mode runs are chromium-sites.test.js.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { hostBuilt } from './lib/host.js';
 import { canWriteChromiumPolicy } from './lib/policy.js';
 import {
@@ -172,4 +174,36 @@ describe('Chromium, every site, host not installed, failMode closed by policy', 
     });
   }
   }
+});
+
+describe('Chromium, a list past its expiry (the host\'s clock moved beyond it)', { skip: noHost }, () => {
+  let chromium;
+  before(async () => {
+    // The same installed list, answered by a host whose clock is in 2100: still answered, but stale.
+    const staleWrapper = path.join(env.dir, 'netral-host-in-2100.sh');
+    fs.writeFileSync(staleWrapper, `#!/bin/sh\nexport NETRAL_NOW='2100-01-01T00:00:00Z'\nexec '${env.hostWrapper}' "$@"\n`, { mode: 0o755 });
+    chromium = await openChromium({ ...env, hostWrapper: staleWrapper }, { name: 'profile-stale' });
+  });
+  after(async () => { await chromium?.close(); });
+
+  const name = PAGES[0];
+  const spec = loadSpec(name);
+  const item = actionsOf(spec).find((entry) => isListed(entry.expect, entry.aliases));
+  test(`${describeItem(name, item)}: still warned, and the warning says the list is out of date`, async () => {
+    await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
+      const facts = await exerciseListed(page, probe, item, { screenshot: artifact(`chromium-${name}-stale.png`) });
+      assert.equal(facts.ranWhileWarning, 0);
+      assert.ok(facts.said.includes(item.expect.account));
+      assert.match(facts.said, /This list is out of date|Daftar ini sudah kedaluwarsa/);
+    }, name);
+  });
+
+  test('the popup says the list is out of date', async () => {
+    await inTab(chromium.browser, `chrome-extension://${chromium.extensionId}/src/popup/popup.html`, async (page) => {
+      await page.waitForFunction(() => document.getElementById('host-state').textContent !== '', { timeout: 5000 });
+      const text = await page.evaluate(() => document.body.innerText);
+      assert.match(text, /Out of date|Kedaluwarsa/);
+      assert.doesNotMatch(text, /\b(Current|Berlaku)\b/);
+    });
+  });
 });
