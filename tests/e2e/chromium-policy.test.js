@@ -6,24 +6,25 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { hostBuilt } from './lib/host.js';
 import { canWriteChromiumPolicy } from './lib/policy.js';
+import { fileDeadline } from './lib/lifetime.js';
 import {
-  actionsOf, artifact, clickControl, describeItem, exerciseClear, exerciseListed, inTab, isListed,
-  loadSpec, openChromium, pointerCanReach, prepare,
+  actionsOf, artifact, assertPointerCanReach, clickControl, describeItem, exerciseClear, exerciseListed, inTab, isListed,
+  loadSpec, openChromium, prepare,
 } from './lib/scenario.js';
+
+fileDeadline(600, 'e2e/chromium-policy.test.js');
 
 const PAGES = process.env.NETRAL_E2E_PAGES ? process.env.NETRAL_E2E_PAGES.split(',') : [
   'x-repost-menu', 'tiktok-feed', 'instagram-id', 'facebook-id', 'youtube-id', 'threads-id',
 ];
-const noHost = hostBuilt() ? false : 'netral-host is not built (cmake --build build)';
 const noPolicy = canWriteChromiumPolicy() ? false : 'needs write access to /etc/chromium/policies/managed';
 
 let env;
-before(async () => { env = await prepare({ pages: PAGES, withHost: hostBuilt() }); });
+before(async () => { env = await prepare({ pages: PAGES }); });
 after(async () => { await env?.cleanup(); });
 
-describe('Chromium, warn mode extras with the real host', { skip: noHost }, () => {
+describe('Chromium, warn mode extras with the real host', () => {
   let chromium;
   before(async () => { chromium = await openChromium(env); });
   after(async () => { await chromium?.close(); });
@@ -102,7 +103,7 @@ describe('Chromium, warn mode extras with the real host', { skip: noHost }, () =
   });
 });
 
-describe('Chromium, every site, block mode by policy (Indonesian forced)', { skip: noHost || noPolicy }, () => {
+describe('Chromium, every site, block mode by policy (Indonesian forced)', { skip: noPolicy }, () => {
   let chromium;
   before(async () => { chromium = await openChromium(env, { policy: { mode: 'block', language: 'id', contactText: 'Hubungi Biro Umum, ext. 123' }, name: 'profile-block' }); });
   after(async () => { await chromium?.close(); });
@@ -110,9 +111,9 @@ describe('Chromium, every site, block mode by policy (Indonesian forced)', { ski
   for (const name of PAGES) {
   const spec = loadSpec(name);
   for (const item of actionsOf(spec).filter((entry) => isListed(entry.expect, entry.aliases))) {
-    test(`${describeItem(name, item)}: warned with no way through`, async (t) => {
+    test(`${describeItem(name, item)}: warned with no way through`, async () => {
       await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
-        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        if (item.selector) await assertPointerCanReach(page, item.selector, `chromium-${name}-unreachable.png`);
         const facts = await exerciseListed(page, probe, item, { mode: 'block', screenshot: artifact(`chromium-${name}-block.png`) });
         assert.equal(facts.hasProceed, false, 'no "Tetap lanjutkan" in block mode');
         assert.equal(facts.ranWhileWarning, 0);
@@ -134,9 +135,9 @@ describe('Chromium, every site, host not installed, failMode open (default)', ()
   for (const name of PAGES) {
   const spec = loadSpec(name);
   for (const item of actionsOf(spec).filter((entry) => isListed(entry.expect, entry.aliases))) {
-    test(`${describeItem(name, item)}: goes through, no warning`, async (t) => {
+    test(`${describeItem(name, item)}: goes through, no warning`, async () => {
       await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
-        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        if (item.selector) await assertPointerCanReach(page, item.selector, `chromium-${name}-unreachable.png`);
         const facts = await exerciseClear(page, probe, item);
         assert.equal(facts.warning, false);
         assert.equal(facts.ran, 2);
@@ -162,9 +163,9 @@ describe('Chromium, every site, host not installed, failMode closed by policy', 
   for (const name of PAGES) {
   const spec = loadSpec(name);
   for (const item of actionsOf(spec)) {
-    test(`${describeItem(name, item)}: held, "could not be checked", no way through`, async (t) => {
+    test(`${describeItem(name, item)}: held, "could not be checked", no way through`, async () => {
       await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
-        if (item.selector && !(await pointerCanReach(page, item.selector))) { t.skip('unreachable in the saved page'); return; }
+        if (item.selector) await assertPointerCanReach(page, item.selector, `chromium-${name}-unreachable.png`);
         const facts = await exerciseListed(page, probe, item, { mode: 'block', screenshot: artifact(`chromium-${name}-unchecked.png`) });
         assert.equal(facts.hasProceed, false);
         assert.equal(facts.ranWhileWarning, 0);
@@ -176,7 +177,7 @@ describe('Chromium, every site, host not installed, failMode closed by policy', 
   }
 });
 
-describe('Chromium, a list past its expiry (the host\'s clock moved beyond it)', { skip: noHost }, () => {
+describe('Chromium, a list past its expiry (the host\'s clock moved beyond it)', () => {
   let chromium;
   before(async () => {
     // The same installed list, answered by a host whose clock is in 2100: still answered, but stale.

@@ -19,6 +19,9 @@ import { FIREFOX, GECKO_ID } from './lib/firefox.js';
 import { startConnectProxy, startFixtureServer } from './lib/fixture-server.js';
 import { repoRoot, sitesDir } from './lib/paths.js';
 import { actionsOf, artifact, exerciseListed, inTab, isListed, LIST_ENTRIES, loadSpec } from './lib/scenario.js';
+import { fileDeadline, hold } from './lib/lifetime.js';
+
+fileDeadline(900, 'e2e/it-deploy.test.js');
 
 const SHARE = '/usr/share/netral/extension';
 const CHROMIUM_MANIFEST = '/etc/chromium/native-messaging-hosts/id.netral.host.json';
@@ -123,7 +126,23 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     createdDirs.push(...missingParents);   // parents first
   };
 
+  // Always, even when the file is aborted at its deadline: no policy of ours stays, Firefox's
+  // policies are as found, no key, no package, no directory of ours.
+  const restoreMachine = () => {
+    fs.rmSync(CHROMIUM_POLICY, { force: true });
+    if (firefoxPolicyBackup !== null) fs.writeFileSync(FIREFOX_POLICY, firefoxPolicyBackup);
+    else fs.rmSync(FIREFOX_POLICY, { force: true });
+    fs.rmSync(KEY_FILE, { force: true });
+    fs.rmSync(`${KEY_FILE}.moved`, { force: true });
+    if (run('dpkg', ['-s', 'netral'], { must: false }).status === 0) run('dpkg', ['--purge', 'netral'], { must: false });
+    for (const dir of createdDirs.reverse()) { try { fs.rmdirSync(dir); } catch { /* not empty: not only ours */ } }
+    createdDirs.length = 0;
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  let forgetMachine = () => {};
+
   before(async () => {
+    forgetMachine = hold('the machine as this test changed it (package, policies, key)', restoreMachine);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-it-build-'));
     // The update server first: its port goes into the package (updates.xml, the CRX's update_url).
     updateServer = http.createServer((request, response) => {
@@ -162,17 +181,11 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
   });
 
   after(async () => {
-    // Always: no policy of ours stays, Firefox's policies are as found, no key, no package.
-    fs.rmSync(CHROMIUM_POLICY, { force: true });
-    if (firefoxPolicyBackup !== null) fs.writeFileSync(FIREFOX_POLICY, firefoxPolicyBackup);
-    else fs.rmSync(FIREFOX_POLICY, { force: true });
-    fs.rmSync(KEY_FILE, { force: true });
-    fs.rmSync(`${KEY_FILE}.moved`, { force: true });
-    if (run('dpkg', ['-s', 'netral'], { must: false }).status === 0) run('dpkg', ['--purge', 'netral'], { must: false });
-    for (const dir of createdDirs.reverse()) { try { fs.rmdirSync(dir); } catch { /* not empty: not only ours */ } }
     await fixtures?.close();
+    updateServer?.closeAllConnections();
     await new Promise((resolve) => (updateServer ? updateServer.close(resolve) : resolve()));
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+    restoreMachine();
+    forgetMachine();
   });
 
   test('the package installs the binaries, the system host manifests for the packed id, and the packed extension', () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { HOST_NAME, hostManifest } from './host.js';
+import { hold, waitingFor } from './lifetime.js';
 
 export const CHROMIUM = process.env.NETRAL_CHROMIUM || '/usr/bin/chromium';
 export const SITE_HOSTS = ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com'];
@@ -37,7 +38,7 @@ export async function launchChromium({ extensionDir, profileDir, port, hostWrapp
     'MAP * ~NOTFOUND',
     'EXCLUDE 127.0.0.1',
   ].join(', ');
-  const browser = await puppeteer.launch({
+  const browser = await waitingFor('Chromium to start', puppeteer.launch({
     executablePath: CHROMIUM,
     headless,
     pipe: true,
@@ -51,11 +52,18 @@ export async function launchChromium({ extensionDir, profileDir, port, hostWrapp
       '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
       `--host-resolver-rules=${rules}`, `--lang=${language}`, '--window-size=1280,900',
     ],
-  });
-  // The extension's service worker is up once its target appears.
-  const worker = await browser.waitForTarget(
-    (target) => target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${extensionId}/`),
-    { timeout: 15000 },
-  );
-  return { browser, extensionId, worker };
+  }));
+  const forget = hold(`Chromium (pid ${browser.process()?.pid})`, () => browser.process()?.kill('SIGKILL'));
+  browser.once('disconnected', forget);
+  try {
+    // The extension's service worker is up once its target appears.
+    const worker = await waitingFor('the extension\'s service worker', browser.waitForTarget(
+      (target) => target.type() === 'service_worker' && target.url().startsWith(`chrome-extension://${extensionId}/`),
+      { timeout: 15000 },
+    ));
+    return { browser, extensionId, worker };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }

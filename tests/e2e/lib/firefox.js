@@ -7,6 +7,7 @@ import puppeteer from 'puppeteer-core';
 import { HOST_NAME, hostManifest } from './host.js';
 import { startConnectProxy } from './fixture-server.js';
 import { SITE_HOSTS } from './chromium.js';
+import { hold, waitingFor } from './lifetime.js';
 
 export const FIREFOX = process.env.NETRAL_FIREFOX || '/usr/bin/firefox-esr';
 export const GECKO_ID = 'netral@netral.id';
@@ -19,37 +20,50 @@ export async function launchFirefox({ extensionDir, homeDir, port, hostWrapper }
     fs.writeFileSync(path.join(dir, `${HOST_NAME}.json`), JSON.stringify(hostManifest(hostWrapper, { firefoxId: GECKO_ID })));
   }
   const proxy = await startConnectProxy(port, SITE_HOSTS);
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    acceptInsecureCerts: true,
-    dumpio: Boolean(process.env.NETRAL_E2E_DUMPIO),
-    env: { ...process.env, HOME: homeDir, MOZ_CRASHREPORTER_DISABLE: '1' },
-    extraPrefsFirefox: {
-      'network.proxy.type': 1,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': proxy.port,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': proxy.port,
-      'network.proxy.no_proxies_on': '',
-      'network.proxy.allow_hijacking_localhost': true,
-      'network.dns.disablePrefetch': true,
-      'browser.safebrowsing.malware.enabled': false,
-      'browser.safebrowsing.phishing.enabled': false,
-      'extensions.webextensions.restrictedDomains': '',
-      'intl.locale.requested': 'en-US',
-      'devtools.console.stdout.content': true,
-      'devtools.console.stdout.chrome': true,
-    },
-  });
-  const extensionId = await browser.installExtension(extensionDir);
-  return {
-    browser,
-    extensionId,
-    async close() {
-      await browser.close();
-      await proxy.close();
-    },
+  const forgetProxy = hold(`CONNECT proxy on port ${proxy.port}`, () => proxy.closeNow());
+  let browser;
+  try {
+    browser = await waitingFor('Firefox to start', puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      acceptInsecureCerts: true,
+      dumpio: Boolean(process.env.NETRAL_E2E_DUMPIO),
+      env: { ...process.env, HOME: homeDir, MOZ_CRASHREPORTER_DISABLE: '1' },
+      extraPrefsFirefox: {
+        'network.proxy.type': 1,
+        'network.proxy.ssl': '127.0.0.1',
+        'network.proxy.ssl_port': proxy.port,
+        'network.proxy.http': '127.0.0.1',
+        'network.proxy.http_port': proxy.port,
+        'network.proxy.no_proxies_on': '',
+        'network.proxy.allow_hijacking_localhost': true,
+        'network.dns.disablePrefetch': true,
+        'browser.safebrowsing.malware.enabled': false,
+        'browser.safebrowsing.phishing.enabled': false,
+        'extensions.webextensions.restrictedDomains': '',
+        'intl.locale.requested': 'en-US',
+        'devtools.console.stdout.content': true,
+        'devtools.console.stdout.chrome': true,
+      },
+    }));
+  } catch (error) {
+    await proxy.close();
+    forgetProxy();
+    throw error;
+  }
+  const forgetBrowser = hold(`Firefox (pid ${browser.process()?.pid})`, () => browser.process()?.kill('SIGKILL'));
+  const close = async () => {
+    await browser.close();
+    forgetBrowser();
+    await proxy.close();
+    forgetProxy();
   };
+  try {
+    const extensionId = await waitingFor('Firefox to install the extension', browser.installExtension(extensionDir));
+    return { browser, extensionId, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

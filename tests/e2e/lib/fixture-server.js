@@ -21,7 +21,9 @@ export function sanitise(html) {
     .replace(/<script\b[^>]*\/>/gi, '')
     .replace(/<link\b[^>]*>/gi, '')
     .replace(/<(base|meta)\b[^>]*(href|http-equiv)=[^>]*>/gi, '')
-    .replace(/<(iframe|video|audio|source|embed|object)\b[^>]*>/gi, '<span hidden>')
+    .replace(/<(source|embed)\b[^>]*>/gi, '')
+    .replace(/<(iframe|video|audio|object)\b[^>]*>/gi, '<span hidden>')
+    .replace(/<\/(iframe|video|audio|object)\s*>/gi, '</span>')
     .replace(/\s(src|srcset|poster)=("[^"]*"|'[^']*')/gi, (whole, name, value) => (
       /^["']data:/i.test(value) ? whole : ''))
     .replace(/url\((["']?)https?:[^)]*\)/gi, 'none');
@@ -67,6 +69,8 @@ export function startFixtureServer({ key, cert }) {
         if (fixture) pages.set(` ${host}${pathname}`, sanitise(html));
       },
       close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+      /** Drops every connection and stops listening, without waiting (an aborted test file). */
+      closeNow: () => { server.closeAllConnections(); server.close(); },
     }));
   });
 }
@@ -103,6 +107,7 @@ export function startConnectProxy(port, siteHosts) {
       port: proxy.address().port,
       refused,
       close: () => new Promise((done) => { proxy.closeAllConnections(); proxy.close(done); }),
+      closeNow: () => { proxy.closeAllConnections(); proxy.close(); },
     }));
   });
 }

@@ -37,10 +37,10 @@ export function installHost(dir, { version = 5, entries }) {
   const env = { ...process.env, NETRAL_CONFIG_DIR: config, NETRAL_DATA_DIR: data };
   const secretKey = path.join(dir, 'list.sec');
   const listFile = path.join(dir, 'list.jsonl');
-  execFileSync(CLI_BIN, ['keygen', '-W', '-p', path.join(config, 'keys', 'e2e.pub'), '-s', secretKey], { env, stdio: 'ignore' });
+  execFileSync(CLI_BIN, ['keygen', '-W', '-p', path.join(config, 'keys', 'e2e.pub'), '-s', secretKey], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
   fs.writeFileSync(listFile, listText({ version, entries }));
-  execFileSync(CLI_BIN, ['sign', '-W', '-s', secretKey, '-m', listFile], { env, stdio: 'ignore' });
-  execFileSync(CLI_BIN, ['import', listFile], { env, stdio: 'ignore' });
+  execFileSync(CLI_BIN, ['sign', '-W', '-s', secretKey, '-m', listFile], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
+  execFileSync(CLI_BIN, ['import', listFile], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
 
   const wrapper = path.join(dir, 'netral-host-wrapper.sh');
   fs.writeFileSync(wrapper, [

@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, sitesDir } from '../../lib/fixtures.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const sitesDir = path.join(repoRoot, 'tests/fixtures/sites');
-export const realDir = process.env.NETRAL_REAL_FIXTURES || path.join(repoRoot, '..', 'shared', 'fixtures', 'real');
+export { repoRoot, sitesDir };
 export const artifactsDir = process.env.NETRAL_E2E_ARTIFACTS || path.join(repoRoot, 'build/e2e-artifacts');

@@ -1,16 +1,21 @@
 // What the browser tests share: the fixture pages and their expectations, the signed list
 // they run against, and one routine that plays a user through a page's controls.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from '../../../extension/tools/build.mjs';
 import { makeCertificate } from './certificate.js';
 import { startFixtureServer } from './fixture-server.js';
-import { installHost } from './host.js';
+import { HOST_BIN, hostBuilt, installHost } from './host.js';
 import { extensionIdFromKey, launchChromium } from './chromium.js';
 import { setChromiumPolicy, waitForManagedPolicy } from './policy.js';
 import { WarningProbe } from './warning.js';
-import { artifactsDir, realDir, sitesDir } from './paths.js';
+import { artifactsDir } from './paths.js';
+import { hold, waitingFor } from './lifetime.js';
+import { loadSpec, pageHtml, slug } from '../../lib/fixtures.js';
+
+export { loadSpec };
 
 const ENTITY = {
   name: 'Tim Pemenangan Merah Putih (uji)', role: 'akun pemenangan resmi', party: 'Koalisi Uji',
@@ -19,10 +24,12 @@ const ENTITY = {
 
 /** The campaign list the tests sign and import: the "campaign" accounts of the fixtures. */
 export const LIST_ENTRIES = [
-  { platform: 'x', accounts: ['@timmerahputih', '@kikobeats', 'id:101198215'], entity: ENTITY },
+  // Listed: the campaign accounts of the project's fixtures, and (for the extra check over the
+  // saved real pages) the real accounts those pages act on.
+  { platform: 'x', accounts: ['@timmerahputih', 'id:7000000001', '@kikobeats', 'id:101198215'], entity: ENTITY },
   { platform: 'instagram', accounts: ['@timpemenangan.merahputih', '@relawan.merahputih.jabar'], entity: ENTITY },
   { platform: 'facebook', accounts: ['@timpemenanganmerahputih', 'group:relawanmerahputih'], entity: ENTITY },
-  { platform: 'tiktok', accounts: ['@illojuan', '@toni.kr8s'], entity: ENTITY },
+  { platform: 'tiktok', accounts: ['@timmerahputih', '@illojuan', '@toni.kr8s'], entity: ENTITY },
   { platform: 'youtube', accounts: ['@timmerahputih', 'channel:UCq3Z9a1bC2dE3fG4hI5jK6L'], entity: ENTITY },
   { platform: 'threads', accounts: ['@timmerahputih'], entity: ENTITY },
 ];
@@ -33,15 +40,6 @@ export function isListed(expect, aliases = []) {
   return [expect.account, ...aliases].some((account) => LISTED.has(`${expect.platform} ${account}`));
 }
 
-export function loadSpec(name) {
-  return JSON.parse(fs.readFileSync(path.join(sitesDir, `${name}.expect.json`), 'utf8'));
-}
-
-function pageHtml(spec) {
-  const file = spec.source === 'real' ? path.join(realDir, spec.page) : path.join(sitesDir, spec.page);
-  return fs.readFileSync(file, 'utf8');
-}
-
 /** Every URL a page is viewed at (composite pages hold several views). */
 export function viewsOf(spec) {
   return [...new Set([spec.url, ...[...(spec.clicks || []), ...(spec.keys || [])].map((item) => item.url).filter(Boolean)])];
@@ -49,28 +47,40 @@ export function viewsOf(spec) {
 
 /**
  * A scratch directory with the built extension, a certificate, the fixture server serving
- * PAGES, and (unless withHost is false) the real host with the signed list installed.
+ * PAGES (fixture names, see tests/lib/fixtures.js), and (unless withHost is false) the real
+ * host with the signed list installed. If any step fails, what the earlier ones started is
+ * released before the error is passed on.
  */
 export async function prepare({ pages, withHost = true }) {
+  if (withHost && !hostBuilt()) throw new Error(`netral-host is not built (cmake --build build): ${HOST_BIN}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-e2e-'));
-  const extension = build(path.join(dir, 'extension'));
-  const certificate = makeCertificate(dir, ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com']);
-  const server = await startFixtureServer(certificate);
-  for (const name of pages) {
-    const spec = loadSpec(name);
-    for (const url of viewsOf(spec)) server.addPage(url, pageHtml(spec), name);
-  }
-  const host = withHost ? installHost(path.join(dir, 'host'), { entries: LIST_ENTRIES }) : null;
-  return {
-    dir,
-    extension,
-    server,
-    hostWrapper: host ? host.wrapper : null,
-    async cleanup() {
-      await server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+  const forgetDir = hold(`scratch directory ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
+  let server = null;
+  let forgetServer = () => {};
+  const cleanup = async () => {
+    if (server) await server.close();
+    forgetServer();
+    fs.rmSync(dir, { recursive: true, force: true });
+    forgetDir();
   };
+  try {
+    const extension = build(path.join(dir, 'extension'));
+    const certificate = makeCertificate(dir, ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com']);
+    server = await waitingFor('the fixture server to listen', startFixtureServer(certificate));
+    forgetServer = hold(`fixture server on port ${server.port}`, () => server.closeNow());
+    for (const name of pages) {
+      const spec = loadSpec(name);
+      const html = pageHtml(name);
+      for (const url of viewsOf(spec)) server.addPage(url, html, slug(name));
+    }
+    const host = withHost
+      ? installHost(path.join(dir, 'host'), { entries: LIST_ENTRIES })
+      : null;
+    return { dir, extension, server, hostWrapper: host ? host.wrapper : null, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 export function artifact(name) {
@@ -85,15 +95,16 @@ const siteSaw = (page, selector, type, key) => page.evaluate(
 );
 
 async function waitForSiteCount(page, selector, type, count, key) {
-  await page.waitForFunction(
+  await waitingFor(`the page to see ${type} #${count} on ${selector}`, page.waitForFunction(
     (s, t, n, k) => window.__netral.count(s, t, k === null ? undefined : k) >= n,
     { timeout: 5000, polling: 'mutation' }, selector, type, count, key ?? null,
-  );
+  ));
 }
 
 // The saved real pages render without the sites' scripts and generated styles, so a control
-// may sit under a neighbour or have no size. Bring it on top (and give it a size) so the
-// real mouse click lands on it, as it does on the live site.
+// may sit under a neighbour, have no size, or be in a section the user would have expanded
+// first (TikTok's suggested accounts: max-height 0). Bring it on top (and give it a size) so
+// the real mouse click lands on it, as it does on the live site.
 export async function clickControl(page, selector, options = {}) {
   await ensureClickable(page, selector);
   await page.click(selector, options);
@@ -113,6 +124,7 @@ async function ensureClickable(page, selector) {
       if (getComputedStyle(node).position === 'static') node.style.position = 'relative';
       Object.assign(node.style, {
         zIndex: '2147483646', overflow: 'visible', transform: 'none', clipPath: 'none', pointerEvents: 'auto', visibility: 'visible',
+        maxHeight: 'none', opacity: '1',
       });
     }
     if (element.getBoundingClientRect().width < 1 || element.getBoundingClientRect().height < 1) {
@@ -120,6 +132,7 @@ async function ensureClickable(page, selector) {
       element.style.minWidth = '16px';
       element.style.minHeight = '16px';
     }
+    element.scrollIntoView({ block: 'center', inline: 'center' });   // the layout moved
     if (reachable()) return;
     // Still clipped (a scrolled carousel): lift it out where the pointer can reach it.
     Object.assign(element.style, { position: 'fixed', left: '40%', top: '40%', zIndex: '2147483646' });
@@ -135,6 +148,17 @@ export async function pointerCanReach(page, selector) {
     const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
     return Boolean(hit) && (hit === element || element.contains(hit));
   }, selector);
+}
+
+/**
+ * Fails (with a screenshot named SCREENSHOT in the artifacts) when no real pointer can land
+ * on SELECTOR: a page whose controls cannot be clicked is a broken fixture, not a pass.
+ */
+export async function assertPointerCanReach(page, selector, screenshot) {
+  if (await pointerCanReach(page, selector)) return;
+  const file = artifact(screenshot.replace(/\.png$/, `-${crypto.createHash('sha256').update(selector).digest('hex').slice(0, 8)}.png`));
+  await page.screenshot({ path: file });
+  throw new Error(`no pointer can reach ${selector} in this page (screenshot: ${file})`);
 }
 
 async function gesture(page, item) {
@@ -218,21 +242,25 @@ export async function exerciseClear(page, probe, item) {
 export async function openChromium(env, { withHost = true, policy = null, name = 'profile' } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(env.extension.chromium, 'manifest.json'), 'utf8'));
   const removePolicy = policy ? setChromiumPolicy(extensionIdFromKey(manifest.key), policy) : () => {};
+  const forgetPolicy = policy ? hold('a managed policy file in /etc/chromium', removePolicy) : () => {};
+  const release = () => { removePolicy(); forgetPolicy(); };
+  let chromium = null;
   try {
-    const chromium = await launchChromium({
+    chromium = await launchChromium({
       extensionDir: env.extension.chromium, profileDir: path.join(env.dir, name),
       port: env.server.port, hostWrapper: withHost ? env.hostWrapper : null,
     });
-    if (policy) await waitForManagedPolicy(chromium.browser, chromium.extensionId, policy);
+    if (policy) await waitingFor('the managed policy to reach the extension', waitForManagedPolicy(chromium.browser, chromium.extensionId, policy));
     return {
       ...chromium,
       async close() {
         await chromium.browser.close();
-        removePolicy();
+        release();
       },
     };
   } catch (error) {
-    removePolicy();
+    await chromium?.browser.close();
+    release();
     throw error;
   }
 }
@@ -241,8 +269,8 @@ export async function openChromium(env, { withHost = true, policy = null, name =
 export async function inTab(browser, url, fn, fixture = null) {
   const page = await browser.newPage();
   try {
-    if (fixture) await page.setCookie({ name: 'netral_fixture', value: fixture, domain: new URL(url).hostname, path: '/' });
-    await page.goto(url, { waitUntil: 'load' });
+    if (fixture) await page.setCookie({ name: 'netral_fixture', value: slug(fixture), domain: new URL(url).hostname, path: '/' });
+    await waitingFor(`${url} to load`, page.goto(url, { waitUntil: 'load' }));
     return await fn(page, await WarningProbe.attach(page));
   } finally {
     await page.close();

@@ -1,6 +1,7 @@
 // The warning lives in a closed shadow root, out of reach of page scripts and of
 // puppeteer's selectors. The DevTools protocol still sees it (DOM.getDocument with pierce),
 // which is how the test finds it, reads it and presses its buttons with real mouse input.
+import { waitingFor } from './lifetime.js';
 
 function walk(node, visit) {
   if (visit(node)) return node;
@@ -42,13 +43,15 @@ export class WarningProbe {
 
   /** Waits (polling the DOM, bounded) until a warning is shown, or until none is. */
   async waitFor(shown, timeoutMs = 5000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = await this.find();
-      if (Boolean(found) === shown) return found;
-      if (Date.now() > deadline) throw new Error(shown ? 'no warning appeared' : 'the warning did not go away');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    return waitingFor(shown ? 'the warning to appear' : 'the warning to go away', async () => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = await this.find();
+        if (Boolean(found) === shown) return found;
+        if (Date.now() > deadline) throw new Error(shown ? 'no warning appeared' : 'the warning did not go away');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    });
   }
 
   async notices() {
