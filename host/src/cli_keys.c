@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "netral_limits.h"
 #include "minisign.h"
+#include "minisign_sign.h"
 #include "os.h"
 
 static const struct option HELP_ONLY[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "environment.h"
 #include "fileio.h"
 
 static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char *fallback, netral_error *err)
 {
-    const char *value = getenv(env_name);
-    if (value == NULL || value[0] == '\0') value = fallback;
+    const char *value = environment_get(env_name);
+    if (value == NULL) value = fallback;
     if (strlen(value) >= NETRAL_PATH_BYTES - 64)
         return netral_fail(err, NETRAL_E_TOO_LARGE, "%s is too long", env_name);
     strcpy(out, value);

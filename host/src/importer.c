@@ -12,22 +12,16 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "fileio.h"
 #include "isotime.h"
 #include "listfile.h"
 #include "os.h"
+#include "store_build.h"
 
 #define STAGED_LIST ".list.jsonl.new"
 #define STAGED_DB ".netral.db.new"
 #define COPY_SIG_FILE LIST_COPY_FILE ".minisig"
-
-int64_t netral_now(void)
-{
-    const char *fixed = getenv("NETRAL_NOW");
-    int64_t t;
-    if (fixed != NULL && isotime_parse(fixed, strlen(fixed), &t) == 0) return t;
-    return (int64_t)time(NULL);
-}
 
 typedef struct {
     char lock[NETRAL_PATH_BYTES], staged_list[NETRAL_PATH_BYTES], staged_db[NETRAL_PATH_BYTES];

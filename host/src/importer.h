@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "clock.h"
 #include "config.h"
 #include "error.h"
 #include "store.h"
@@ -23,9 +24,5 @@ typedef struct {
  * Records the outcome in DATA/last-import.json either way. */
 int import_list(const netral_paths *paths, const char *list_path, const char *sig_path,
                 import_result *out, netral_error *err);
-
-/* Seconds since the epoch: the clock, or NETRAL_NOW ("YYYY-MM-DDTHH:MM:SSZ") when set, for
- * tests and for checking a list as of a given date. */
-int64_t netral_now(void);
 
 #endif

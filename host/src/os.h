@@ -56,6 +56,9 @@ typedef struct {
 int os_file_identity(const char *path, os_file_id *id);
 
 long os_process_id(void);
+/* 1 when the user running this program could replace its executable (they own it, or may
+ * write to its directory), 0 when not, -1 when that cannot be told (treated as not). */
+int os_self_is_replaceable(void);
 /* The directory of the running executable, without trailing separator. */
 int os_self_dir(char *out, size_t size);
 

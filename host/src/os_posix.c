@@ -145,6 +145,19 @@ long os_process_id(void)
     return (long)getpid();
 }
 
+int os_self_is_replaceable(void)
+{
+    char exe[4096], dir[4096];
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return -1;
+    exe[n] = '\0';
+    if (stat(exe, &st) != 0) return -1;
+    if (st.st_uid == getuid()) return 1;
+    if (os_self_dir(dir, sizeof dir) != 0) return -1;
+    return access(dir, W_OK) == 0;   /* the real user's permission, as access(2) checks */
+}
+
 int os_self_dir(char *out, size_t size)
 {
     ssize_t n = readlink("/proc/self/exe", out, size - 1);

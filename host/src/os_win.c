@@ -188,6 +188,22 @@ long os_process_id(void)
     return (long)GetCurrentProcessId();
 }
 
+int os_self_is_replaceable(void)
+{
+    /* Windows permissions are ACLs, which _access does not read: try what a replacement would
+     * need, creating a file beside the executable (deleted again when the handle closes). */
+    char dir[MAX_PATH], probe[MAX_PATH + 64];
+    HANDLE h;
+    if (os_self_dir(dir, sizeof dir) != 0) return -1;
+    if (snprintf(probe, sizeof probe, "%s\\.netral-write-probe-%ld", dir, os_process_id()) >= (int)sizeof probe)
+        return -1;
+    h = CreateFileA(probe, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    if (h == INVALID_HANDLE_VALUE) return 0;
+    CloseHandle(h);
+    return 1;
+}
+
 int os_self_dir(char *out, size_t size)
 {
     DWORD n = GetModuleFileNameA(NULL, out, (DWORD)size);

@@ -8,7 +8,8 @@
 
 #include "account.h"
 #include "fileio.h"
-#include "importer.h"
+#include "clock.h"
+#include "config.h"
 #include "isotime.h"
 #include "netral_limits.h"
 #include "store.h"

@@ -35,14 +35,4 @@ void store_reader_free(store_reader *r);
 /* The current database (valid until the next call), or NULL with the reason. */
 store *store_reader_get(store_reader *r, netral_error *err);
 
-/* Building a new database at a temporary path. */
-typedef struct store_builder store_builder;
-int store_builder_create(const char *path, store_builder **out, netral_error *err);
-/* Adds an entity and its accounts; a (platform, account) listed twice is an error. */
-int store_builder_add(store_builder *b, const list_entry *entry, netral_error *err);
-/* Writes META (entries and accounts are counted here), commits, syncs and closes the file. */
-int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err);
-/* Closes and deletes the unfinished file. Safe on NULL. */
-void store_builder_abort(store_builder *b);
-
 #endif

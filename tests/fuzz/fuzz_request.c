@@ -27,6 +27,7 @@
 #include "importer.h"
 #include "netral_limits.h"
 #include "minisign.h"
+#include "minisign_sign.h"
 #include "protocol.h"
 #include "utf8.h"
 

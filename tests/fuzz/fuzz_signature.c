@@ -14,6 +14,7 @@
 
 #include "fuzz_util.h"
 #include "minisign.h"
+#include "minisign_sign.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

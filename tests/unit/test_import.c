@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "importer.h"
+#include "minisign_sign.h"
 #include "minisign.h"
 #include "store.h"
 

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "minisign.h"
+#include "minisign_sign.h"
 
 /* Made with `minisign -G -W`, then `echo hello > f; minisign -S -s k.sec -m f -t "tc here"`. */
 static const char MINISIGN_PUB[] =

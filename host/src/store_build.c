@@ -1,0 +1,177 @@
+/* Building a new list database (the admin CLI's import). The host only reads (store.c). */
+#include "store_build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "os.h"
+#include "store_sqlite.h"
+
+struct store_builder {
+    sqlite3 *db;
+    sqlite3_stmt *add_entity, *add_account;
+    char *path;
+    int64_t entries, accounts;
+};
+
+static const char SCHEMA_SQL[] =
+    "PRAGMA journal_mode = OFF;"       /* a half-built file is deleted, never used */
+    "PRAGMA synchronous = OFF;"        /* durability comes from the fsync before the rename */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE entity (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,"
+    "  party TEXT NOT NULL, election TEXT NOT NULL, region TEXT NOT NULL);"
+    "CREATE TABLE account (platform TEXT NOT NULL, account TEXT NOT NULL,"
+    "  entity_id INTEGER NOT NULL REFERENCES entity(id), PRIMARY KEY (platform, account)) WITHOUT ROWID;"
+    "BEGIN;";
+
+int store_builder_create(const char *path, store_builder **out, netral_error *err)
+{
+    store_builder *b = calloc(1, sizeof *b);
+    int fd;
+    if (b == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    b->path = strdup(path);
+    if (b->path == NULL) {
+        free(b);
+        return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    }
+    /* Create the file ourselves: exclusive, no symlink followed, readable by every browser user. */
+    (void)unlink(path);
+    fd = os_create_new(path);
+    if (fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", path, strerror(errno));
+        free(b->path);
+        free(b);
+        return -1;
+    }
+    close(fd);
+    if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_exec(b->db, SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(b->db, "INSERT INTO entity (name, role, party, election, region) VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &b->add_entity, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(b->db, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)",
+                           -1, &b->add_account, NULL) != SQLITE_OK) {
+        store_db_fail(err, b->db, "cannot create the new database");
+        store_builder_abort(b);
+        return -1;
+    }
+    *out = b;
+    return 0;
+}
+
+static int step_done(store_builder *b, sqlite3_stmt *st, const char *what, netral_error *err)
+{
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step == SQLITE_DONE) return 0;
+    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "%s: the disk is full", what);
+    return store_db_fail(err, b->db, what);
+}
+
+int store_builder_add(store_builder *b, const list_entry *entry, netral_error *err)
+{
+    const list_entity *e = &entry->entity;
+    sqlite3_bind_text(b->add_entity, 1, e->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->add_entity, 2, e->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->add_entity, 3, e->party, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->add_entity, 4, e->election, -1, SQLITE_STATIC);
+    sqlite3_bind_text(b->add_entity, 5, e->region, -1, SQLITE_STATIC);
+    if (step_done(b, b->add_entity, "cannot write the new database", err) != 0) return -1;
+    sqlite3_int64 entity_id = sqlite3_last_insert_rowid(b->db);
+
+    for (size_t i = 0; i < entry->account_count; i++) {
+        const account_ref *a = &entry->accounts[i];
+        int step;
+        sqlite3_bind_text(b->add_account, 1, platform_name(a->platform), -1, SQLITE_STATIC);
+        sqlite3_bind_text(b->add_account, 2, a->account, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(b->add_account, 3, entity_id);
+        step = sqlite3_step(b->add_account);
+        sqlite3_reset(b->add_account);
+        if (step == SQLITE_CONSTRAINT)
+            return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed twice", platform_name(a->platform), a->account);
+        if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+        if (step != SQLITE_DONE) return store_db_fail(err, b->db, "cannot write the new database");
+        b->accounts++;
+    }
+    b->entries++;
+    return 0;
+}
+
+static int put_meta_int(store_builder *b, sqlite3_stmt *st, const char *key, int64_t value, netral_error *err)
+{
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, value);
+    return step_done(b, st, "cannot write the new database", err);
+}
+
+static int put_meta_text(store_builder *b, sqlite3_stmt *st, const char *key, const char *value, netral_error *err)
+{
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return step_done(b, st, "cannot write the new database", err);
+}
+
+static int sync_file(const char *path, netral_error *err)
+{
+    if (os_sync_file(path) != 0) return netral_fail(err, NETRAL_E_IO, "cannot sync %s: %s", path, strerror(errno));
+    return 0;
+}
+
+int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
+{
+    sqlite3_stmt *put = NULL;
+    int rc = -1;
+
+    meta->entries = b->entries;
+    meta->accounts = b->accounts;
+    if (sqlite3_prepare_v2(b->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
+        store_db_fail(err, b->db, "cannot write the new database");
+        goto done;
+    }
+    if (put_meta_int(b, put, "schema", SCHEMA_VERSION, err) || put_meta_int(b, put, "version", meta->version, err) ||
+        put_meta_int(b, put, "issued", meta->issued, err) || put_meta_int(b, put, "expires", meta->expires, err) ||
+        put_meta_int(b, put, "imported_at", meta->imported_at, err) ||
+        put_meta_int(b, put, "entries", meta->entries, err) || put_meta_int(b, put, "accounts", meta->accounts, err) ||
+        put_meta_text(b, put, "issuer", meta->issuer, err) || put_meta_text(b, put, "key_id", meta->key_id, err) ||
+        put_meta_text(b, put, "elections", meta->elections_json, err))
+        goto done;
+    sqlite3_finalize(put);
+    put = NULL;
+    int commit = sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL);
+    if (commit != SQLITE_OK) {
+        if (commit == SQLITE_FULL) netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+        else store_db_fail(err, b->db, "cannot write the new database");
+        goto done;
+    }
+    sqlite3_finalize(b->add_entity);
+    sqlite3_finalize(b->add_account);
+    b->add_entity = b->add_account = NULL;
+    if (sqlite3_close(b->db) != SQLITE_OK) {
+        store_db_fail(err, b->db, "cannot close the new database");
+        goto done;
+    }
+    b->db = NULL;
+    if (sync_file(b->path, err) != 0) goto done;
+    free(b->path);
+    free(b);
+    return 0;
+done:
+    sqlite3_finalize(put);
+    store_builder_abort(b);
+    return rc;
+}
+
+void store_builder_abort(store_builder *b)
+{
+    if (b == NULL) return;
+    sqlite3_finalize(b->add_entity);
+    sqlite3_finalize(b->add_account);
+    if (b->db != NULL) sqlite3_close(b->db);
+    (void)unlink(b->path);
+    free(b->path);
+    free(b);
+}
