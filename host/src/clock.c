@@ -8,8 +8,12 @@
 
 int64_t netral_now(void)
 {
-    const char *fixed = environment_get("NETRAL_NOW");
-    int64_t t;
-    if (fixed != NULL && isotime_parse(fixed, strlen(fixed), &t) == 0) return t;
-    return (int64_t)time(NULL);
+    static int fixed_known = 0, is_fixed = 0;   /* NETRAL_NOW is read once: the host asks per request */
+    static int64_t fixed;
+    if (!fixed_known) {
+        const char *text = environment_get("NETRAL_NOW");
+        is_fixed = text != NULL && isotime_parse(text, strlen(text), &fixed) == 0;
+        fixed_known = 1;
+    }
+    return is_fixed ? fixed : (int64_t)time(NULL);
 }

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include <cjson/cJSON.h>
 
 #include "config.h"
 #include "frame.h"
+#include "json_arena.h"
 #include "netral_limits.h"
 #include "minisign.h"
 #include "os.h"
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     netral_paths paths;
     netral_error err;
     protocol_ctx *ctx = NULL;
-    unsigned char *buf = NULL;
+    frame_reader *in = NULL;
     int status = 1;
 
     if (usage_requested(argc, argv)) {
@@ -56,25 +56,33 @@ int main(int argc, char **argv)
         fprintf(stderr, "netral-host: %s\n", err.msg);
         return 1;
     }
+    json_arena_install();
     ctx = protocol_ctx_new(&paths);
-    buf = malloc(MAX_REQUEST_BYTES);
-    if (ctx == NULL || buf == NULL) {
+    in = frame_reader_new(STDIN_FILENO, MAX_REQUEST_BYTES);
+    if (ctx == NULL || in == NULL) {
         fprintf(stderr, "netral-host: out of memory\n");
         goto done;
     }
     for (;;) {
+        const unsigned char *frame = NULL;
         size_t len = 0;
-        frame_status fs = frame_read(STDIN_FILENO, buf, MAX_REQUEST_BYTES, &len);
+        frame_status fs;
+        json_arena_reset();   /* the last request, its reply and their trees are gone */
+        fs = frame_reader_next(in, &frame, &len);
         if (fs == FRAME_EOF) {
             status = 0;
             break;
         }
         if (fs == FRAME_TOO_LARGE) {
-            /* The rest of the stream cannot be trusted to be framed: say why, then stop. */
-            (void)send_reply(protocol_error_reply("frame_too_large", "request over the size limit; closing"));
-            fprintf(stderr, "netral-host: request over %u bytes; closing\n", MAX_REQUEST_BYTES);
-            status = 2;
-            break;
+            /* The length is known, so the stream stays framed: refuse this one and go on. */
+            char message[128];
+            snprintf(message, sizeof message, "request of %zu bytes, over the limit of %u; skipped", len,
+                     MAX_REQUEST_BYTES);
+            if (send_reply(protocol_error_reply("frame_too_large", message)) != 0) {
+                perror("netral-host: write");
+                break;
+            }
+            continue;
         }
         if (fs == FRAME_TRUNCATED) {
             (void)send_reply(protocol_error_reply("truncated_frame", "the stream ended inside a request"));
@@ -86,13 +94,13 @@ int main(int argc, char **argv)
             perror("netral-host: read");
             break;
         }
-        if (send_reply(protocol_handle(ctx, buf, len)) != 0) {
+        if (send_reply(protocol_handle(ctx, frame, len)) != 0) {
             perror("netral-host: write");
             break;
         }
     }
 done:
-    free(buf);
+    frame_reader_free(in);
     protocol_ctx_free(ctx);
     return status;
 }

@@ -3,9 +3,13 @@
 #define NETRAL_LIMITS_H
 
 /* Native messaging */
-#define MAX_REQUEST_BYTES   (512u * 1024u)   /* one inbound frame from the browser */
+/* One inbound frame from the browser. Chrome sends up to 64 MiB; the protocol needs at most a
+ * check_batch of MAX_BATCH_ITEMS accounts of MAX_ACCOUNT_INPUT_BYTES (~0.5 MiB escaped) and, for
+ * list updates, chunks of a few MiB. A longer frame is answered with an error and skipped. */
+#define MAX_REQUEST_BYTES   (4u * 1024u * 1024u)
 #define MAX_REPLY_BYTES     (1024u * 1024u)  /* Chrome's own limit for host -> browser */
 #define MAX_BATCH_ITEMS     200u             /* items in one check_batch */
+#define MAX_ID_BYTES        1024u            /* a request's "id" as JSON text: echoed in the reply */
 
 /* Accounts */
 #define MAX_ACCOUNT_INPUT_BYTES 2048u        /* a handle, id or URL as given */

@@ -49,11 +49,21 @@ int os_is_executable(const char *path);   /* a regular file this user may run */
 int os_path_is_absolute(const char *path);
 
 /* Something that changes whenever the file at PATH is replaced (device and inode, or volume
- * and file index). -1 with errno ENOENT when there is no file. */
+ * and file index) or changed in place (size, time of last change). -1 with errno ENOENT when
+ * there is no file. */
 typedef struct {
-    uint64_t volume, file;
+    uint64_t volume, file, size, changed;
 } os_file_id;
 int os_file_identity(const char *path, os_file_id *id);
+
+/* Tells cheaply whether the file at a path may have been replaced (renamed over, created,
+ * deleted) since the last call, so that a reader need not look at it on every request. Where
+ * the system cannot tell (no inotify, the directory is missing), it always says "maybe". */
+typedef struct os_file_watch os_file_watch;
+os_file_watch *os_file_watch_new(const char *path);   /* NULL when out of memory */
+/* 1 when the file may have changed (look at it), 0 when it surely has not. */
+int os_file_watch_changed(os_file_watch *w);
+void os_file_watch_free(os_file_watch *w);
 
 long os_process_id(void);
 /* 1 when the user running this program could replace its executable (they own it, or may

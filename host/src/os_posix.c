@@ -12,6 +12,10 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <stdlib.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 #include "fileio.h"
 
@@ -137,8 +141,103 @@ int os_file_identity(const char *path, os_file_id *id)
     if (stat(path, &st) != 0) return -1;
     id->volume = (uint64_t)st.st_dev;
     id->file = (uint64_t)st.st_ino;
+    id->size = (uint64_t)st.st_size;
+    id->changed = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
     return 0;
 }
+
+#ifdef __linux__
+/* inotify on the file's directory: a replacement by rename, a new file or a deletion of that
+ * name queues an event, which a later call finds without touching the file system. */
+struct os_file_watch {
+    int fd;             /* inotify descriptor, or -1 (then every call says "maybe") */
+    char dir[4096];
+    char name[256];
+};
+
+static void watch_start(os_file_watch *w)
+{
+    const unsigned mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |
+                          IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (w->fd < 0) return;
+    if (inotify_add_watch(w->fd, w->dir, mask) < 0) {
+        close(w->fd);
+        w->fd = -1;
+    }
+}
+
+os_file_watch *os_file_watch_new(const char *path)
+{
+    os_file_watch *w = calloc(1, sizeof *w);
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    if (w == NULL) return NULL;
+    w->fd = -1;
+    if (slash == NULL || dir_len >= sizeof w->dir || strlen(slash + 1) >= sizeof w->name) return w;
+    memcpy(w->dir, path, dir_len ? dir_len : 1);   /* "/x": the root */
+    w->dir[dir_len ? dir_len : 1] = '\0';
+    strcpy(w->name, slash + 1);
+    watch_start(w);
+    return w;
+}
+
+int os_file_watch_changed(os_file_watch *w)
+{
+    _Alignas(struct inotify_event) char events[4096];
+    int changed = 0;
+    if (w->fd < 0) {
+        watch_start(w);    /* the directory may exist by now; look this time either way */
+        return 1;
+    }
+    for (;;) {
+        ssize_t n = read(w->fd, events, sizeof events);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) continue;
+            break;   /* EAGAIN: nothing (more) happened */
+        }
+        for (char *p = events; p < events + n;) {
+            const struct inotify_event *e = (const struct inotify_event *)p;
+            if ((e->mask & (IN_Q_OVERFLOW | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
+                close(w->fd);      /* the directory itself went, or events were lost: start over */
+                w->fd = -1;
+                return 1;
+            }
+            if (e->len > 0 && strcmp(e->name, w->name) == 0) changed = 1;
+            p += sizeof *e + e->len;
+        }
+    }
+    return changed;
+}
+
+void os_file_watch_free(os_file_watch *w)
+{
+    if (w == NULL) return;
+    if (w->fd >= 0) close(w->fd);
+    free(w);
+}
+#else
+struct os_file_watch {
+    int unused;
+};
+
+os_file_watch *os_file_watch_new(const char *path)
+{
+    (void)path;
+    return calloc(1, sizeof(os_file_watch));
+}
+
+int os_file_watch_changed(os_file_watch *w)
+{
+    (void)w;
+    return 1;
+}
+
+void os_file_watch_free(os_file_watch *w)
+{
+    free(w);
+}
+#endif
 
 long os_process_id(void)
 {

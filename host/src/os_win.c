@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -180,7 +181,31 @@ int os_file_identity(const char *path, os_file_id *id)
     if (!ok) return -1;
     id->volume = info.dwVolumeSerialNumber;
     id->file = ((uint64_t)info.nFileIndexHigh << 32) | info.nFileIndexLow;
+    id->size = ((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow;
+    id->changed = ((uint64_t)info.ftLastWriteTime.dwHighDateTime << 32) | info.ftLastWriteTime.dwLowDateTime;
     return 0;
+}
+
+/* Windows: no cheap watch here; the reader looks at the file (an open) on every request. */
+struct os_file_watch {
+    int unused;
+};
+
+os_file_watch *os_file_watch_new(const char *path)
+{
+    (void)path;
+    return calloc(1, sizeof(os_file_watch));
+}
+
+int os_file_watch_changed(os_file_watch *w)
+{
+    (void)w;
+    return 1;
+}
+
+void os_file_watch_free(os_file_watch *w)
+{
+    free(w);
 }
 
 long os_process_id(void)

@@ -1,5 +1,6 @@
 #include "protocol.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,12 @@ struct protocol_ctx {
     store_reader *reader;
 };
 
-/* What is installed, read once per request. */
+/* What is installed, as the reader has it: nothing here is read or copied per request. */
 typedef struct {
-    store *db;                /* NULL when no usable list */
-    store_meta meta;
+    store *db;                      /* NULL when no usable list */
+    const store_meta *meta;         /* of db */
     int stale;
-    netral_error problem;     /* why db is NULL */
+    const netral_error *problem;    /* why db is NULL */
 } list_state;
 
 static const char *const ACTIONS[] = {"like", "react", "repost", "share", "quote", "reply",
@@ -53,10 +54,31 @@ void protocol_ctx_free(protocol_ctx *ctx)
 
 static void load_list_state(protocol_ctx *ctx, list_state *st)
 {
-    memset(st, 0, sizeof *st);
-    st->db = store_reader_get(ctx->reader, &st->problem);
-    if (st->db != NULL && store_get_meta(st->db, &st->meta, &st->problem) != 0) st->db = NULL;
-    if (st->db != NULL) st->stale = netral_now() >= st->meta.expires;
+    st->db = store_reader_get(ctx->reader, &st->meta, &st->problem);
+    st->stale = st->db != NULL && netral_now() >= st->meta->expires;
+}
+
+/* VALUE in decimal into TEXT (at least 21 bytes); every reply has one or two, so not printf. */
+static const char *format_integer(char *text, int64_t value)
+{
+    char digits[21];
+    size_t n = 0, out = 0;
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0) text[out++] = '-';
+    while (n > 0) text[out++] = digits[--n];
+    text[out] = '\0';
+    return text;
+}
+
+/* Integers as JSON integers, exactly (cJSON's numbers are doubles printed with 15 digits). */
+static cJSON *add_integer(cJSON *o, const char *name, int64_t value)
+{
+    char text[24];
+    return cJSON_AddRawToObject(o, name, format_integer(text, value));
 }
 
 static void add_time(cJSON *o, const char *name, int64_t t)
@@ -85,19 +107,19 @@ static void add_list_info(cJSON *reply, const list_state *st)
 {
     if (st->db == NULL) {
         cJSON_AddNullToObject(reply, "list");
-        cJSON_AddStringToObject(reply, "list_problem", st->problem.msg);
+        cJSON_AddStringToObject(reply, "list_problem", st->problem->msg);
         return;
     }
     cJSON *list = cJSON_AddObjectToObject(reply, "list");
-    cJSON_AddNumberToObject(list, "version", (double)st->meta.version);
-    cJSON_AddStringToObject(list, "issuer", st->meta.issuer);
-    add_time(list, "issued", st->meta.issued);
-    add_time(list, "expires", st->meta.expires);
-    add_time(list, "imported", st->meta.imported_at);
-    cJSON_AddNumberToObject(list, "entries", (double)st->meta.entries);
-    cJSON_AddNumberToObject(list, "accounts", (double)st->meta.accounts);
-    cJSON_AddStringToObject(list, "key_id", st->meta.key_id);
-    cJSON *elections = cJSON_Parse(st->meta.elections_json);
+    add_integer(list, "version", st->meta->version);
+    cJSON_AddStringToObject(list, "issuer", st->meta->issuer);
+    add_time(list, "issued", st->meta->issued);
+    add_time(list, "expires", st->meta->expires);
+    add_time(list, "imported", st->meta->imported_at);
+    add_integer(list, "entries", st->meta->entries);
+    add_integer(list, "accounts", st->meta->accounts);
+    cJSON_AddStringToObject(list, "key_id", st->meta->key_id);
+    cJSON *elections = cJSON_Parse(st->meta->elections_json);
     cJSON_AddItemToObject(list, "elections", elections ? elections : cJSON_CreateArray());
     cJSON_AddBoolToObject(list, "stale", st->stale);
 }
@@ -180,7 +202,7 @@ static int check_one(const list_state *st, const cJSON *item, cJSON *out, const 
     cJSON_AddStringToObject(out, "account", ref.account);
     if (st->db == NULL) {
         cJSON_AddStringToObject(out, "verdict", "unknown");
-        cJSON_AddStringToObject(out, "reason", st->problem.msg);
+        cJSON_AddStringToObject(out, "reason", st->problem->msg);
         cJSON_AddNullToObject(out, "list_version");
         return 0;
     }
@@ -191,7 +213,7 @@ static int check_one(const list_state *st, const cJSON *item, cJSON *out, const 
         return 0;
     }
     cJSON_AddStringToObject(out, "verdict", found ? "listed" : "clear");
-    cJSON_AddNumberToObject(out, "list_version", (double)st->meta.version);
+    add_integer(out, "list_version", st->meta->version);
     cJSON_AddBoolToObject(out, "stale", st->stale);
     if (found) {
         cJSON *e = cJSON_AddObjectToObject(out, "entity");
@@ -238,28 +260,35 @@ static void handle_check_batch(const list_state *st, const cJSON *request, cJSON
         }
         cJSON_AddItemToArray(results, result);
     }
-    if (st->db != NULL) cJSON_AddNumberToObject(reply, "list_version", (double)st->meta.version);
+    if (st->db != NULL) add_integer(reply, "list_version", st->meta->version);
     else cJSON_AddNullToObject(reply, "list_version");
 }
 
 /* ---- the request ---- */
 
 /* cJSON prints numbers with 15 significant digits when that compares "close enough", which
- * changes ids like 9007199254740991. Replace every number in the id by the shortest text that
- * reads back as exactly the same double. */
+ * changes ids like 9007199254740991. Replace every number in the id by exact text: a whole
+ * number as an integer, any other by the shortest text that reads back as the same double. */
 static void keep_numbers_exact(cJSON *item)
 {
     cJSON *child;
     if (cJSON_IsNumber(item)) {
-        char text[32];
+        char text[40];
         double v = item->valuedouble;
         if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0) return;   /* not from JSON text */
-        for (int digits = 15; digits <= 17; digits++) {
-            snprintf(text, sizeof text, "%.*g", digits, v);
-            if (strtod(text, NULL) == v) break;
+        if (v > -9.2e18 && v < 9.2e18 && v == (double)(long long)v) {
+            format_integer(text, (int64_t)v);
+        } else if (v == floor(v) && v > -1e21 && v < 1e21) {
+            snprintf(text, sizeof text, "%.0f", v);                  /* the double's exact value */
+        } else {
+            for (int digits = 15; digits <= 17; digits++) {
+                snprintf(text, sizeof text, "%.*g", digits, v);
+                if (strtod(text, NULL) == v) break;
+            }
         }
-        char *raw = strdup(text);
+        char *raw = cJSON_malloc(strlen(text) + 1);   /* cJSON_Delete frees it */
         if (raw == NULL) return;
+        strcpy(raw, text);
         item->type = cJSON_Raw;
         item->valuestring = raw;
         return;
@@ -278,6 +307,20 @@ static int has_escaped_nul(const unsigned char *text, size_t len)
         if (backslashes % 2 == 1) return 1;
     }
     return 0;
+}
+
+/* 1 when ID would take more than MAX_ID_BYTES in the reply (which must fit in MAX_REPLY_BYTES
+ * with its largest answer). */
+static int id_too_long(const cJSON *id)
+{
+    char *text;
+    size_t len;
+    if (cJSON_IsString(id)) return strlen(id->valuestring) > MAX_ID_BYTES;
+    if (!cJSON_IsArray(id) && !cJSON_IsObject(id)) return 0;
+    text = cJSON_PrintUnformatted(id);
+    len = text ? strlen(text) : (size_t)-1;
+    cJSON_free(text);
+    return len > MAX_ID_BYTES;
 }
 
 static char *error_reply_with_id(cJSON *id, const char *code, const char *message)
@@ -324,6 +367,13 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
         return protocol_error_reply("not_an_object", "the request must be a JSON object");
     }
     id = cJSON_DetachItemFromObjectCaseSensitive(request, "id");
+    if (id_too_long(id)) {
+        char message[96];
+        snprintf(message, sizeof message, "\"id\" is longer than %u bytes", MAX_ID_BYTES);
+        cJSON_Delete(id);
+        cJSON_Delete(request);
+        return protocol_error_reply("bad_request", message);
+    }
     if (id != NULL) keep_numbers_exact(id);
     if (has_escaped_nul(frame, len)) {
         /* A number id is whole (the extension's are numbers), any other may have been cut. */

@@ -84,6 +84,8 @@ done:
     return rc;
 }
 #else
+#define MMAP_BYTES "1073741824"   /* 1 GiB: more than any list database */
+
 static int open_database(const char *path, sqlite3 **db, netral_error *err)
 {
     char uri[4200];
@@ -99,7 +101,11 @@ static int open_database(const char *path, sqlite3 **db, netral_error *err)
     n = snprintf(uri, sizeof uri, "file:%s?mode=ro&immutable=1", path);
     if (n < 0 || (size_t)n >= sizeof uri || strpbrk(path, "?#%") != NULL)
         return netral_fail(err, NETRAL_E_DATABASE, "unusable database path: %s", path);
-    if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return store_db_fail(err, *db, "cannot open the database");
+    /* Map the file: a lookup reads pages from memory instead of one pread each. The pages are
+     * the page cache's, shared by every host on the machine. */
+    if (sqlite3_exec(*db, "PRAGMA mmap_size = " MMAP_BYTES, NULL, NULL, NULL) != SQLITE_OK)
         return store_db_fail(err, *db, "cannot open the database");
     return 0;
 }
@@ -132,10 +138,14 @@ void store_close(store *s)
     free(s);
 }
 
+/* Column COL as text into OUT (SIZE bytes), cut to fit. */
 static void copy_column(sqlite3_stmt *st, int col, char *out, size_t size)
 {
     const unsigned char *text = sqlite3_column_text(st, col);
-    snprintf(out, size, "%s", text ? (const char *)text : "");
+    size_t n = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= size) n = size - 1;
+    if (n > 0) memcpy(out, text, n);
+    out[n] = '\0';
 }
 
 int store_get_meta(store *s, store_meta *out, netral_error *err)
@@ -196,8 +206,7 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
     } else {
         store_db_fail(err, s->db, "lookup failed; the database may be damaged");
     }
-    sqlite3_reset(s->lookup);
-    sqlite3_clear_bindings(s->lookup);
+    sqlite3_reset(s->lookup);   /* both bindings are set again before the next step */
     return rc;
 }
 
@@ -206,7 +215,10 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
 struct store_reader {
     char *path;
     store *current;
-    os_file_id id;   /* of the file current was opened from */
+    store_meta meta;          /* of current, read once when it was opened */
+    os_file_id id;            /* of the file current was opened from */
+    os_file_watch *watch;     /* says when the file may have been replaced */
+    netral_error problem;     /* why there is no current one */
 };
 
 store_reader *store_reader_new(const char *path)
@@ -214,10 +226,12 @@ store_reader *store_reader_new(const char *path)
     store_reader *r = calloc(1, sizeof *r);
     if (r == NULL) return NULL;
     r->path = strdup(path);
-    if (r->path == NULL) {
-        free(r);
+    r->watch = os_file_watch_new(path);
+    if (r->path == NULL || r->watch == NULL) {
+        store_reader_free(r);
         return NULL;
     }
+    netral_fail(&r->problem, NETRAL_E_NO_LIST, "no list is installed");
     return r;
 }
 
@@ -225,26 +239,43 @@ void store_reader_free(store_reader *r)
 {
     if (r == NULL) return;
     store_close(r->current);
+    os_file_watch_free(r->watch);
     free(r->path);
     free(r);
 }
 
-store *store_reader_get(store_reader *r, netral_error *err)
+/* Looks at the file, and reopens when an import has replaced it, or when someone changed it in
+ * place (never done by Netral: the pages mapped would no longer be the file's). */
+static void follow(store_reader *r)
 {
     os_file_id now;
-    /* One look per request (a stat; on Windows an open): an import renames a new file into place. */
     if (os_file_identity(r->path, &now) != 0) {
         store_close(r->current);
         r->current = NULL;
-        if (errno == ENOENT) netral_fail(err, NETRAL_E_NO_LIST, "no list is installed");
-        else netral_fail(err, NETRAL_E_DATABASE, "cannot open %s: %s", r->path, strerror(errno));
-        return NULL;
+        if (errno == ENOENT) netral_fail(&r->problem, NETRAL_E_NO_LIST, "no list is installed");
+        else netral_fail(&r->problem, NETRAL_E_DATABASE, "cannot open %s: %s", r->path, strerror(errno));
+        return;
     }
-    if (r->current != NULL && now.volume == r->id.volume && now.file == r->id.file) return r->current;
+    if (r->current != NULL && now.volume == r->id.volume && now.file == r->id.file && now.size == r->id.size &&
+        now.changed == r->id.changed)
+        return;
     store_close(r->current);
     r->current = NULL;
-    if (store_open(r->path, &r->current, err) != 0) return NULL;
+    if (store_open(r->path, &r->current, &r->problem) != 0) return;
+    if (store_get_meta(r->current, &r->meta, &r->problem) != 0) {
+        store_close(r->current);
+        r->current = NULL;
+        return;
+    }
     r->id = now;
-    return r->current;
 }
 
+store *store_reader_get(store_reader *r, const store_meta **meta, const netral_error **problem)
+{
+    /* Nothing is looked at unless the watch says the file may have changed (where there is no
+     * watch, one stat or open per request). Without a list, look every time. */
+    if (r->current == NULL || os_file_watch_changed(r->watch)) follow(r);
+    *meta = r->current != NULL ? &r->meta : NULL;
+    *problem = &r->problem;
+    return r->current;
+}

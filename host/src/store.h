@@ -32,7 +32,8 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
 typedef struct store_reader store_reader;
 store_reader *store_reader_new(const char *path);
 void store_reader_free(store_reader *r);
-/* The current database (valid until the next call), or NULL with the reason. */
-store *store_reader_get(store_reader *r, netral_error *err);
+/* The current database and its metadata (both valid until the next call), or NULL with the
+ * reason in *problem. */
+store *store_reader_get(store_reader *r, const store_meta **meta, const netral_error **problem);
 
 #endif

@@ -256,6 +256,20 @@ static cJSON *request_id(const uint8_t *data, size_t size, cJSON **request)
     return cJSON_GetObjectItemCaseSensitive(*request, "id");
 }
 
+/* Whether the id takes more than MAX_ID_BYTES, as the protocol measures it. */
+static int id_over_limit(const cJSON *id)
+{
+    char *text;
+    size_t len;
+    if (id == NULL) return 0;
+    if (cJSON_IsString(id)) return strlen(id->valuestring) > MAX_ID_BYTES;
+    if (!cJSON_IsArray(id) && !cJSON_IsObject(id)) return 0;
+    text = cJSON_PrintUnformatted(id);
+    len = text ? strlen(text) : (size_t)-1;
+    cJSON_free(text);
+    return len > MAX_ID_BYTES;
+}
+
 static void check_reply(const char *reply, const uint8_t *data, size_t size)
 {
     size_t len;
@@ -299,10 +313,12 @@ static void check_reply(const char *reply, const uint8_t *data, size_t size)
         return;
     }
 
-    /* A request the host could read gets its own id back, unless that id made the reply too
-     * large to send (then null is the documented answer). */
+    /* A request the host could read gets its own id back, unless that id is over MAX_ID_BYTES or
+     * made the reply too large to send (then null is the documented answer). */
     want_id = request_id(data, size, &request);
-    if (request != NULL && !(cJSON_IsString(code) && strcmp(code->valuestring, "reply_too_large") == 0)) {
+    if (request != NULL && id_over_limit(want_id)) {
+        FUZZ_CHECK(cJSON_IsNull(id) && cJSON_IsString(code) && strcmp(code->valuestring, "bad_request") == 0);
+    } else if (request != NULL && !(cJSON_IsString(code) && strcmp(code->valuestring, "reply_too_large") == 0)) {
         if (want_id == NULL) FUZZ_CHECK(cJSON_IsNull(id));
         else if (all_finite(want_id)) FUZZ_CHECK(id != NULL && same_json(want_id, id));
     }

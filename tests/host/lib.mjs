@@ -37,7 +37,7 @@ function readLimits() {
   return limits;
 }
 export const LIMITS = readLimits();
-for (const name of ['MAX_REQUEST_BYTES', 'MAX_REPLY_BYTES', 'MAX_BATCH_ITEMS', 'MAX_LIST_LINE_BYTES',
+for (const name of ['MAX_REQUEST_BYTES', 'MAX_REPLY_BYTES', 'MAX_BATCH_ITEMS', 'MAX_ID_BYTES', 'MAX_LIST_LINE_BYTES',
   'MAX_ACCOUNT_INPUT_BYTES', 'MAX_ENTITY_FIELD_BYTES']) {
   assert.ok(Number.isInteger(LIMITS[name]), `limits.h should define ${name}`);
 }

@@ -334,18 +334,15 @@ describe('check_batch', () => {
     await host.close();
   });
 
-  test('check_batch should answer the largest batch of long URLs with a huge id within the reply limit', async (t) => {
+  test('check_batch should answer the largest batch of long URLs with the longest id within the reply limit', async (t) => {
     const sb = await makeSandbox(t);
     await sb.install(1);
     const host = sb.host();
     const url = 'https://x.com/candidate_one/status/';
     const longUrl = url + '1'.repeat(LIMITS.MAX_ACCOUNT_INPUT_BYTES - url.length);
     const items = Array.from({ length: LIMITS.MAX_BATCH_ITEMS }, () => ({ platform: 'x', account: longUrl }));
-    const skeleton = JSON.stringify({ id: '', type: 'check_batch', items });
-    const id = 'ïd'.repeat(Math.floor((LIMITS.MAX_REQUEST_BYTES - Buffer.byteLength(skeleton)) / 3));
-    const request = Buffer.from(JSON.stringify({ id, type: 'check_batch', items }));
-    assert.ok(request.length <= LIMITS.MAX_REQUEST_BYTES && request.length > LIMITS.MAX_REQUEST_BYTES - 3);
-    await host.send(request);
+    const id = 'ïd'.repeat(LIMITS.MAX_ID_BYTES / 3);   // 3 bytes a pair: within the limit
+    await host.send(Buffer.from(JSON.stringify({ id, type: 'check_batch', items })));
     const { reply, size } = await host.nextFrame();   // checks size <= MAX_REPLY_BYTES
     assert.ok(size <= LIMITS.MAX_REPLY_BYTES);
     assert.equal(reply.id, id);
@@ -359,34 +356,40 @@ describe('check_batch', () => {
     assert.equal((await host.close()).code, 0);
   });
 
-  test('check_batch should answer reply_too_large rather than send a reply over 1 MiB', async (t) => {
+  test('the largest reply there can be (a full batch of the fattest entities, the longest id) fits in one reply', async (t) => {
     const sb = await makeSandbox(t);
     // Entity fields of quotes: each byte becomes two in the reply (\").
     const fat = '"'.repeat(LIMITS.MAX_ENTITY_FIELD_BYTES);
     const entity = { name: fat, role: fat, party: fat, election: fat, region: fat };
     await sb.install(1, { entries: [{ platform: 'x', accounts: ['@fat'], entity }] });
     const host = sb.host();
-    const one = await host.request({ type: 'check', platform: 'x', account: '@fat' });
-    assert.equal(one.verdict, 'listed');
-    assert.deepEqual(one.entity, entity);
-
     const items = Array.from({ length: LIMITS.MAX_BATCH_ITEMS }, () => ({ platform: 'x', account: '@fat' }));
-    const skeleton = Buffer.byteLength(JSON.stringify({ id: '', type: 'check_batch', items }));
-    const id = 'i'.repeat(LIMITS.MAX_REQUEST_BYTES - skeleton);
-    const request = Buffer.from(JSON.stringify({ id, type: 'check_batch', items }));
-    assert.equal(request.length, LIMITS.MAX_REQUEST_BYTES);
-    // The premise: the full answer would not fit in one reply.
-    const full = JSON.stringify({ id, results: items.map(() => ({ ...one, id: undefined })), list_version: 1 });
-    assert.ok(Buffer.byteLength(full) > LIMITS.MAX_REPLY_BYTES, `the full reply would be ${full.length} bytes`);
-
-    await host.send(request);
+    const id = '"'.repeat(LIMITS.MAX_ID_BYTES);
+    await host.send(Buffer.from(JSON.stringify({ id, type: 'check_batch', items })));
     const { reply, size } = await host.nextFrame();
     assert.ok(size <= LIMITS.MAX_REPLY_BYTES);
     assert.equal(reply.id, id);
-    assert.equal(reply.error?.code, 'reply_too_large');
-    assert.equal((await host.request({ id: 'next', type: 'hello' })).id, 'next');
+    assert.equal(reply.error, undefined, JSON.stringify(reply.error));
+    assert.equal(reply.results.length, LIMITS.MAX_BATCH_ITEMS);
+    assert.deepEqual(reply.results[0].entity, entity);
     assert.equal((await host.close()).code, 0);
   });
+
+  for (const [what, id] of [
+    ['string', 'i'.repeat(LIMITS.MAX_ID_BYTES + 1)],
+    ['array', Array.from({ length: LIMITS.MAX_ID_BYTES }, (_, i) => i)],
+  ]) {
+    test(`an id ${what} longer than ${LIMITS.MAX_ID_BYTES} bytes should be refused (it could not be echoed), and the host go on`, async (t) => {
+      const sb = await makeSandbox(t);
+      const host = sb.host();
+      const reply = await host.request({ id, type: 'hello' });
+      assert.equal(reply.id, null);
+      assert.equal(reply.error.code, 'bad_request');
+      assert.match(reply.error.message, /"id" is longer than/);
+      assert.equal((await host.request({ id: 'next', type: 'hello' })).id, 'next');
+      assert.equal((await host.close()).code, 0);
+    });
+  }
 
   test(`check_batch should refuse ${LIMITS.MAX_BATCH_ITEMS + 1} items with too_many_items`, async (t) => {
     const sb = await makeSandbox(t);

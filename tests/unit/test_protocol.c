@@ -143,21 +143,36 @@ static void check_batch_should_answer_each_item_and_refuse_too_many(void)
     free(request);
 }
 
-static void the_largest_request_should_get_its_whole_reply_within_the_limit(void)
+static void the_longest_id_should_be_echoed_whole(void)
 {
-    /* an id that fills the request limit, echoed with a status reply */
-    size_t id_len = MAX_REQUEST_BYTES - 64;
+    size_t id_len = MAX_ID_BYTES;
     char *request = malloc(id_len + 64), *p;
     p = request + sprintf(request, "{\"id\":\"");
     memset(p, 'i', id_len);
     p += id_len;
     p += sprintf(p, "\",\"type\":\"status\"}");
-    CHECK((size_t)(p - request) <= MAX_REQUEST_BYTES);
     char *text = protocol_handle(ctx, (const unsigned char *)request, (size_t)(p - request));
     cJSON *reply = text ? cJSON_Parse(text) : NULL;
     CHECK(text != NULL && strlen(text) <= MAX_REPLY_BYTES);
     CHECK(error_code(reply) == NULL);
     CHECK(strlen(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reply, "id"))) == id_len);
+    cJSON_Delete(reply);
+    cJSON_free(text);
+    free(request);
+}
+
+static void an_id_over_the_limit_should_be_refused_with_a_null_id(void)
+{
+    size_t id_len = MAX_ID_BYTES + 1;
+    char *request = malloc(id_len + 64), *p;
+    p = request + sprintf(request, "{\"id\":\"");
+    memset(p, 'i', id_len);
+    p += id_len;
+    p += sprintf(p, "\",\"type\":\"hello\"}");
+    char *text = protocol_handle(ctx, (const unsigned char *)request, (size_t)(p - request));
+    cJSON *reply = text ? cJSON_Parse(text) : NULL;
+    CHECK_STR(error_code(reply), "bad_request");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(reply, "id")));
     cJSON_Delete(reply);
     cJSON_free(text);
     free(request);
@@ -193,7 +208,8 @@ int main(void)
     RUN(an_error_quoting_the_request_should_stay_valid_utf8_when_cut);
     RUN(a_raw_nul_byte_should_be_refused_as_invalid_json);
     RUN(check_batch_should_answer_each_item_and_refuse_too_many);
-    RUN(the_largest_request_should_get_its_whole_reply_within_the_limit);
+    RUN(the_longest_id_should_be_echoed_whole);
+    RUN(an_id_over_the_limit_should_be_refused_with_a_null_id);
     RUN(a_request_over_the_limit_should_be_refused);
     protocol_ctx_free(ctx);
     return CHECK_REPORT();
