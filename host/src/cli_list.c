@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "importer.h"
+#include "json.h"
 #include "isotime.h"
 #include "protocol.h"
 
@@ -25,7 +26,9 @@ static int usage(const char *text, int status)
 
 static void print_json(cJSON *o)
 {
-    char *text = cJSON_Print(o);
+    char *text;
+    json_keep_numbers_exact(o);   /* versions and counts as the integers they are */
+    text = cJSON_Print(o);
     if (text != NULL) printf("%s\n", text);
     cJSON_free(text);
 }
@@ -98,17 +101,18 @@ int cli_import(int argc, char **argv)
         if (rc == 0) {
             char expires[ISOTIME_BYTES];
             isotime_format(result.meta.expires, expires);
-            cJSON_AddNumberToObject(o, "version", (double)result.meta.version);
-            cJSON_AddNumberToObject(o, "previous_version", (double)result.previous_version);
-            cJSON_AddNumberToObject(o, "entries", (double)result.meta.entries);
-            cJSON_AddNumberToObject(o, "accounts", (double)result.meta.accounts);
+            json_add_integer(o, "version", result.meta.version);
+            json_add_integer(o, "previous_version", result.previous_version);
+            json_add_integer(o, "entries", result.meta.entries);
+            json_add_integer(o, "accounts", result.meta.accounts);
+            cJSON_AddBoolToObject(o, "repaired", result.repaired);
             cJSON_AddStringToObject(o, "issuer", result.meta.issuer);
             cJSON_AddStringToObject(o, "expires", expires);
             cJSON_AddStringToObject(o, "key_id", result.meta.key_id);
         } else {
             cJSON *e = cJSON_AddObjectToObject(o, "error");
             cJSON_AddStringToObject(e, "code", netral_code_name(err.code));
-            cJSON_AddStringToObject(e, "message", err.msg);
+            json_add_text(e, "message", err.msg);
         }
         print_json(o);
         cJSON_Delete(o);
@@ -123,7 +127,8 @@ int cli_import(int argc, char **argv)
         printf("Installed list version %lld from %s: %lld entries, %lld accounts, signed by key %s, expires %s.\n",
                (long long)result.meta.version, result.meta.issuer, (long long)result.meta.entries,
                (long long)result.meta.accounts, result.meta.key_id, expires);
-        if (result.previous_version > 0) printf("It replaces version %lld.\n", (long long)result.previous_version);
+        if (result.repaired) printf("It repairs the database, which had lost that version.\n");
+        else if (result.previous_version > 0) printf("It replaces version %lld.\n", (long long)result.previous_version);
     }
     return EXIT_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "environment.h"
 #include "fileio.h"
+#include "os.h"
 
 static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char *fallback, netral_error *err)
 {
@@ -41,6 +42,7 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
 
     memset(out, 0, sizeof *out);
     if (path_join(dir, sizeof dir, paths->config_dir, KEYS_SUBDIR, err) != 0) return -1;
+    if (os_check_private(dir, out->refused, sizeof out->refused) != 0) return 0;
     d = opendir(dir);
     if (d == NULL) {
         if (errno == ENOENT) return 0;
@@ -62,11 +64,23 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
             if (out->rejected++ == 0)
                 snprintf(out->first_problem, sizeof out->first_problem, "%.100s: %.300s", ent->d_name, key_err.msg);
         } else {
+            snprintf(out->names[out->count], sizeof out->names[out->count], "%s", ent->d_name);
             out->count++;
         }
         free(text);
     }
     closedir(d);
+    for (size_t i = 0; i < out->count && out->refused[0] == '\0'; i++) {
+        for (size_t k = i + 1; k < out->count; k++) {
+            if (memcmp(out->keys[i].keynum, out->keys[k].keynum, MINISIGN_KEYNUM_BYTES) != 0) continue;
+            char id[MINISIGN_KEY_ID_HEX_BYTES];
+            minisign_key_id_hex(out->keys[i].keynum, id);
+            snprintf(out->refused, sizeof out->refused,
+                     "%.60s and %.60s in %.200s have the same key id %s: remove the one that is not the authority's",
+                     out->names[i], out->names[k], dir, id);
+            break;
+        }
+    }
     return 0;
 }
 

@@ -39,13 +39,18 @@ int paths_resolve(netral_paths *out, netral_error *err);
 
 typedef struct {
     minisign_pubkey keys[MAX_TRUSTED_KEYS];
+    char names[MAX_TRUSTED_KEYS][64];     /* the file each came from */
     size_t count;
     size_t rejected;                      /* .pub files that did not parse */
     char first_problem[NETRAL_ERROR_MSG_BYTES];
+    /* Non-empty when the set cannot be trusted as a whole: two keys with one key id (a signature
+     * names its key by id, so which one was meant?), or a keys directory others can write to.
+     * Then nothing may be verified with these keys. */
+    char refused[NETRAL_ERROR_MSG_BYTES];
 } trusted_keys;
 
 /* Loads CONFIG/keys/ *.pub. A missing directory means no keys; a bad file is counted and
- * described in first_problem, and does not stop the others from loading. */
+ * described in first_problem, and does not stop the others from loading; see also refused. */
 int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error *err);
 const minisign_pubkey *trusted_keys_find(const trusted_keys *keys,
                                          const unsigned char keynum[MINISIGN_KEYNUM_BYTES]);

@@ -420,6 +420,10 @@ static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
         say(r, FINDING_FAIL, "keys", fix, "%s", err.msg);
         return;
     }
+    if (keys->refused[0] != '\0') {
+        say(r, FINDING_FAIL, "keys", NULL, "no list can be imported: %s", keys->refused);
+        return;
+    }
     if (keys->rejected > 0)
         say(r, FINDING_WARN, "keys", "remove or replace the file", "%zu key file(s) unusable: %s", keys->rejected,
             keys->first_problem);
@@ -429,24 +433,41 @@ static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
         say(r, FINDING_OK, "keys", NULL, "%zu trusted key(s) in %s", keys->count, dir);
 }
 
+static void check_data_dir(report *r, const netral_paths *paths)
+{
+    char why[NETRAL_ERROR_MSG_BYTES];
+    if (os_check_private(paths->data_dir, why, sizeof why) != 0 || os_check_private(paths->db_path, why, sizeof why) != 0)
+        say(r, FINDING_FAIL, "data", NULL, "the host refuses the installed list: %s", why);
+}
+
 static void check_list(report *r, const netral_paths *paths, const trusted_keys *keys)
 {
     store *s = NULL;
     store_meta meta;
     netral_error err;
-    char when[ISOTIME_BYTES];
+    char when[ISOTIME_BYTES], kept_path[NETRAL_PATH_BYTES], fix[NETRAL_PATH_BYTES + 96];
+    int64_t kept_version = 0;
+    int kept = kept_list_check(paths, keys, kept_path, sizeof kept_path, &kept_version);
 
+    if (kept < 0)
+        say(r, FINDING_WARN, "list", "netral import the authority's current list again",
+            "the kept verified list %s does not verify with its signature (an interrupted import?)", kept_path);
+    if (kept > 0) snprintf(fix, sizeof fix, "netral import %s (the kept verified copy, version %lld)", kept_path,
+                           (long long)kept_version);
+    else snprintf(fix, sizeof fix, "netral import the authority's current list");
     if (store_open(paths->db_path, &s, &err) != 0 || store_get_meta(s, &meta, &err) != 0) {
         if (err.code == NETRAL_E_NO_LIST)
-            say(r, FINDING_FAIL, "list", "netral import LIST.jsonl", "no list is installed in %s: nothing is checked",
-                paths->data_dir);
+            say(r, FINDING_FAIL, "list", kept > 0 ? fix : "netral import LIST.jsonl",
+                "no list is installed in %s: nothing is checked", paths->data_dir);
         else
-            say(r, FINDING_FAIL, "list", "netral import the current list again",
-                "the database %s cannot be used: %s", paths->db_path, err.msg);
+            say(r, FINDING_FAIL, "list", fix, "the database %s cannot be used: %s", paths->db_path, err.msg);
         store_close(s);
         return;
     }
     store_close(s);
+    if (kept > 0 && kept_version > meta.version)
+        say(r, FINDING_WARN, "list", fix, "list version %lld is kept as verified, but the database holds version %lld "
+            "(an interrupted import?)", (long long)kept_version, (long long)meta.version);
     isotime_format(meta.expires, when);
     if (netral_now() >= meta.expires) {
         say(r, FINDING_FAIL, "list", "netral import the authority's current list",
@@ -484,6 +505,7 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
 #endif
     check_firefox_policy(&r, id);
     check_keys(&r, paths, keys);
+    check_data_dir(&r, paths);
     check_list(&r, paths, keys);
     free(keys);
     return r.failures;

@@ -1,6 +1,7 @@
 /* netral-host: the native messaging host. The browser starts it and talks to it over
  * stdin/stdout; it answers from the installed list and never writes anything. Logs go to
  * stderr only, and name no account. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "netral-host: %s\n", err.msg);
         return 1;
     }
+    if (os_confine() != 0) fprintf(stderr, "netral-host: could not give up sockets and exec: %s\n", strerror(errno));
     json_arena_install();
     ctx = protocol_ctx_new(&paths);
     in = frame_reader_new(STDIN_FILENO, MAX_REQUEST_BYTES);

@@ -1,12 +1,13 @@
 #include "importer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -15,30 +16,54 @@
 #include "clock.h"
 #include "fileio.h"
 #include "isotime.h"
+#include "json.h"
 #include "listfile.h"
 #include "os.h"
 #include "store_build.h"
 
+/* Names in the data directory. The kept pair (LIST_COPY_FILE and its .minisig) is exactly the
+ * bytes last verified; the staged files are an import in progress, which only the import
+ * holding the lock may touch. */
 #define STAGED_LIST ".list.jsonl.new"
+#define STAGED_SIG ".list.jsonl.minisig.new"
 #define STAGED_DB ".netral.db.new"
 #define COPY_SIG_FILE LIST_COPY_FILE ".minisig"
+#define TMP_MARK ".tmp-"          /* file_write_atomic's temporary files: NAME.tmp-PID */
+#define OLD_PROBE_MARK ".check-"  /* probes of earlier versions: .list.jsonl.new.check-PID */
+
+/* A list may say it was issued this far in the future (clocks differ) before it is refused. */
+#define ISSUED_AHEAD_SECONDS (24 * 3600)
 
 typedef struct {
-    char lock[NETRAL_PATH_BYTES], staged_list[NETRAL_PATH_BYTES], staged_db[NETRAL_PATH_BYTES];
-    char list_copy[NETRAL_PATH_BYTES], sig_copy[NETRAL_PATH_BYTES], last_import[NETRAL_PATH_BYTES];
+    char lock[NETRAL_PATH_BYTES], staged_list[NETRAL_PATH_BYTES], staged_sig[NETRAL_PATH_BYTES];
+    char staged_db[NETRAL_PATH_BYTES], list_copy[NETRAL_PATH_BYTES], sig_copy[NETRAL_PATH_BYTES];
+    char last_import[NETRAL_PATH_BYTES];
 } import_paths;
+
+/* What a verified list says of itself, with the digest that identifies its bytes. */
+typedef struct {
+    int64_t version;
+    unsigned char hash[MINISIGN_HASH_BYTES];
+} verified_list;
 
 static int import_paths_make(const netral_paths *p, import_paths *out, netral_error *err)
 {
     const char *d = p->data_dir;
     return path_join(out->lock, sizeof out->lock, d, IMPORT_LOCK_FILE, err) ||
                    path_join(out->staged_list, sizeof out->staged_list, d, STAGED_LIST, err) ||
+                   path_join(out->staged_sig, sizeof out->staged_sig, d, STAGED_SIG, err) ||
                    path_join(out->staged_db, sizeof out->staged_db, d, STAGED_DB, err) ||
                    path_join(out->list_copy, sizeof out->list_copy, d, LIST_COPY_FILE, err) ||
                    path_join(out->sig_copy, sizeof out->sig_copy, d, COPY_SIG_FILE, err) ||
                    path_join(out->last_import, sizeof out->last_import, d, LAST_IMPORT_FILE, err)
                ? -1
                : 0;
+}
+
+/* The reason for a failed write, with what to do when it was the file size limit (ulimit -f). */
+static const char *write_error(int e)
+{
+    return e == EFBIG ? "the file size limit (ulimit -f) is too small for the list" : strerror(e);
 }
 
 /* Copies SRC to the new file DST while hashing it: the copy is what gets parsed, so a file
@@ -74,12 +99,12 @@ static int copy_and_hash(const char *src, const char *dst, unsigned char hash[MI
         }
         crypto_generichash_update(&state, buf, (unsigned long long)n);
         if (fd_write_all(out, buf, (size_t)n) != 0) {
-            netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+            netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, write_error(errno));
             goto done;
         }
     }
     if (os_sync_fd(out) != 0) {
-        netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+        netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, write_error(errno));
         goto done;
     }
     crypto_generichash_final(&state, hash, MINISIGN_HASH_BYTES);
@@ -87,105 +112,166 @@ static int copy_and_hash(const char *src, const char *dst, unsigned char hash[MI
 done:
     if (in >= 0) close(in);
     if (out >= 0 && close(out) != 0 && rc == 0)
-        rc = netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+        rc = netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, write_error(errno));
     return rc;
 }
 
-/* Reads the signature at SIG_PATH and finds the trusted key that made it. */
-static int load_signature(const netral_paths *paths, const char *sig_path, minisign_sig *sig,
-                          minisign_pubkey *key, netral_error *err)
+/* The trusted keys, refused whole when they cannot be trusted as a set. */
+static trusted_keys *load_keys(const netral_paths *paths, netral_error *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    trusted_keys *keys = NULL;
-    const minisign_pubkey *found;
-    char id[MINISIGN_KEY_ID_HEX_BYTES];
-    int rc = -1;
-
-    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &text, &len, err) != 0) goto done;
-    if (minisign_sig_parse(text, len, sig, err) != 0) goto done;
-    keys = malloc(sizeof *keys);
+    trusted_keys *keys = malloc(sizeof *keys);
     if (keys == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory");
-        goto done;
+        return NULL;
     }
-    if (trusted_keys_load(paths, keys, err) != 0) goto done;
-    minisign_key_id_hex(sig->keynum, id);
-    if (keys->count == 0) {
-        netral_fail(err, NETRAL_E_KEY, "no trusted key in %s%c" KEYS_SUBDIR " (the list is signed by key %s)",
-                    paths->config_dir, OS_DIR_SEPARATOR, id);
-        goto done;
+    if (trusted_keys_load(paths, keys, err) != 0) {
+        free(keys);
+        return NULL;
     }
-    found = trusted_keys_find(keys, sig->keynum);
-    if (found == NULL) {
-        netral_fail(err, NETRAL_E_KEY, "the list is signed by key %s, which is not a trusted key", id);
-        goto done;
+    if (keys->refused[0] != '\0') {
+        netral_fail(err, NETRAL_E_KEY, "the trusted keys are not usable: %s", keys->refused);
+        free(keys);
+        return NULL;
     }
-    *key = *found;
-    rc = 0;
-done:
-    free(keys);
-    free(text);
-    return rc;
+    return keys;
 }
 
-/* Verifies LIST against SIG with a trusted key, staging a copy at STAGED (left in place on
- * success, removed on failure). */
-static int verify_into(const netral_paths *paths, const char *list, const char *sig_path,
-                       const char *staged, minisign_sig *sig, netral_error *err)
+/* Parses the signature SIG_TEXT and finds the trusted key that made it. */
+static int find_signer(const netral_paths *paths, const trusted_keys *keys, const char *sig_path,
+                       const char *sig_text, size_t sig_len, minisign_sig *sig, minisign_pubkey *key,
+                       netral_error *err)
 {
-    minisign_pubkey key;
-    unsigned char hash[MINISIGN_HASH_BYTES];
-    if (load_signature(paths, sig_path, sig, &key, err) != 0) return -1;
-    if (copy_and_hash(list, staged, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0) {
-        (void)unlink(staged);
-        return -1;
-    }
+    const minisign_pubkey *found;
+    char id[MINISIGN_KEY_ID_HEX_BYTES];
+    netral_error parse_err;
+
+    if (minisign_sig_parse(sig_text, sig_len, sig, &parse_err) != 0)
+        return netral_fail(err, parse_err.code, "%s: %s", sig_path, parse_err.msg);
+    minisign_key_id_hex(sig->keynum, id);
+    if (keys->count == 0 && keys->rejected > 0)
+        return netral_fail(err, NETRAL_E_KEY, "no usable trusted key in %s%c" KEYS_SUBDIR ": %s", paths->config_dir,
+                           OS_DIR_SEPARATOR, keys->first_problem);
+    if (keys->count == 0)
+        return netral_fail(err, NETRAL_E_KEY, "no trusted key in %s%c" KEYS_SUBDIR " (the list is signed by key %s)",
+                           paths->config_dir, OS_DIR_SEPARATOR, id);
+    found = trusted_keys_find(keys, sig->keynum);
+    if (found == NULL)
+        return netral_fail(err, NETRAL_E_KEY, "the list is signed by key %s, which is not a trusted key", id);
+    *key = *found;
     return 0;
 }
 
-static int read_header(const char *path, line_reader *r, int *fd, list_header *h, netral_error *err)
+/* The version in the header of the list file at PATH (whose bytes the caller verified). */
+static int read_header(const char *path, list_header *h, netral_error *err)
 {
+    line_reader *r = malloc(sizeof *r);
     const char *line;
     size_t len;
-    int got;
-    *fd = os_open_read(path);
-    if (*fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
-    line_reader_init(r, *fd);
-    got = line_reader_next(r, &line, &len, err);
-    if (got < 0) return -1;
-    if (got == 0) return netral_fail(err, NETRAL_E_FORMAT, "the list is empty");
-    return list_parse_header(line, len, h, err);
-}
+    int fd = -1, rc = -1, got;
 
-/* The version installed now: the newer of the database's and of the kept verified copy's, so
- * that a damaged or deleted database does not open the door to an old list. */
-static int64_t installed_version(const netral_paths *paths, const import_paths *ip)
-{
-    int64_t version = 0;
-    store *s = NULL;
-    store_meta meta;
-    netral_error ignored;
-    char probe[NETRAL_PATH_BYTES];
-    minisign_sig *sig = malloc(sizeof *sig);
-    line_reader *r = malloc(sizeof *r);
-    list_header *h = malloc(sizeof *h);
-    int fd = -1;
-
-    if (store_open(paths->db_path, &s, &ignored) == 0 && store_get_meta(s, &meta, &ignored) == 0)
-        version = meta.version;
-    store_close(s);
-    if (sig == NULL || r == NULL || h == NULL) goto done;
-    if (snprintf(probe, sizeof probe, "%s.check-%ld", ip->staged_list, os_process_id()) >= (int)sizeof probe) goto done;
-    if (os_exists(ip->list_copy) && verify_into(paths, ip->list_copy, ip->sig_copy, probe, sig, &ignored) == 0) {
-        if (read_header(probe, r, &fd, h, &ignored) == 0 && h->version > version) version = h->version;
-        (void)unlink(probe);
+    if (r == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    fd = os_open_read(path);
+    if (fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
+        goto done;
     }
+    line_reader_init(r, fd);
+    got = line_reader_next(r, &line, &len, err);
+    if (got == 0) netral_fail(err, NETRAL_E_FORMAT, "the list is empty");
+    if (got == 1) rc = list_parse_header(line, len, h, err);
 done:
     if (fd >= 0) close(fd);
-    free(sig);
     free(r);
+    return rc;
+}
+
+/* Whether LIST (in the data directory) and the signature at SIG_PATH are a pair that verifies
+ * with a trusted key; then OUT says which list it is. Files in the data directory are only
+ * written by an import under the lock, so they are verified where they are. */
+static int verify_in_place(const netral_paths *paths, const trusted_keys *keys, const char *list,
+                           const char *sig_path, verified_list *out)
+{
+    minisign_sig *sig = malloc(sizeof *sig);
+    list_header *h = malloc(sizeof *h);
+    minisign_pubkey key;
+    char *sig_text = NULL;
+    size_t sig_len = 0;
+    netral_error ignored;
+    int rc = -1;
+
+    if (sig == NULL || h == NULL || !os_exists(list) || !os_exists(sig_path)) goto done;
+    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, &ignored) != 0 ||
+        find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, &ignored) != 0 ||
+        minisign_hash_file(list, MAX_LIST_BYTES, out->hash, &ignored) != 0 ||
+        minisign_verify(&key, sig, out->hash, &ignored) != 0 || read_header(list, h, &ignored) != 0)
+        goto done;
+    out->version = h->version;
+    rc = 0;
+done:
+    free(sig_text);
+    free(sig);
     free(h);
+    return rc;
+}
+
+/* Removes what killed imports left behind: staged files, temporary files, old probes. Only an
+ * import under the lock writes these, so none of them is in use now. */
+static void remove_leftovers(const netral_paths *paths, const import_paths *ip)
+{
+    DIR *d = opendir(paths->data_dir);
+    struct dirent *ent;
+    (void)unlink(ip->staged_db);
+    if (d == NULL) return;
+    while ((ent = readdir(d)) != NULL) {
+        char file[NETRAL_PATH_BYTES];
+        netral_error ignored;
+        if (strstr(ent->d_name, TMP_MARK) == NULL && strstr(ent->d_name, OLD_PROBE_MARK) == NULL) continue;
+        if (path_join(file, sizeof file, paths->data_dir, ent->d_name, &ignored) == 0) (void)unlink(file);
+    }
+    closedir(d);
+}
+
+/* Makes the kept pair the newest list and signature that verify together, out of the kept and
+ * the staged files: an import killed while it switched them may have left the new list with the
+ * old signature, or the reverse. Whatever is not needed is removed. *KEPT is the kept list, or
+ * version 0 when none verifies. */
+static void settle_kept_pair(const netral_paths *paths, const trusted_keys *keys, const import_paths *ip,
+                             verified_list *kept)
+{
+    const char *lists[2] = {ip->list_copy, ip->staged_list}, *sigs[2] = {ip->sig_copy, ip->staged_sig};
+    int best_list = -1, best_sig = -1;
+    netral_error ignored;
+
+    kept->version = 0;
+    for (int l = 0; l < 2; l++) {
+        for (int s = 0; s < 2; s++) {
+            verified_list candidate;
+            if (verify_in_place(paths, keys, lists[l], sigs[s], &candidate) != 0 || candidate.version <= kept->version)
+                continue;
+            *kept = candidate;
+            best_list = l;
+            best_sig = s;
+        }
+    }
+    /* Signature first: the list alone never names a version that its signature does not cover. */
+    if (best_sig == 1 && os_replace(ip->staged_sig, ip->sig_copy) != 0) kept->version = 0;
+    if (best_list == 1 && os_replace(ip->staged_list, ip->list_copy) != 0) kept->version = 0;
+    if (best_list == 1 || best_sig == 1) (void)fsync_parent_dir(ip->list_copy, &ignored);
+    (void)unlink(ip->staged_list);
+    (void)unlink(ip->staged_sig);
+}
+
+/* The version the installed database holds, or 0 when there is none that can be read. */
+static int64_t database_version(const netral_paths *paths)
+{
+    store *s = NULL;
+    store_meta *meta = malloc(sizeof *meta);
+    netral_error ignored;
+    int64_t version = 0;
+    if (meta != NULL && store_open(paths->db_path, &s, &ignored) == 0 && store_get_meta(s, meta, &ignored) == 0)
+        version = meta->version;
+    store_close(s);
+    free(meta);
     return version;
 }
 
@@ -200,18 +286,19 @@ static void record_outcome(const import_paths *ip, const char *list_path, const 
     if (o == NULL) return;
     isotime_format(netral_now(), when);
     cJSON_AddStringToObject(o, "at", when);
-    cJSON_AddStringToObject(o, "file", list_path);
+    json_add_text(o, "file", list_path);
     cJSON_AddBoolToObject(o, "ok", failure == NULL);
     if (failure == NULL) {
-        cJSON_AddNumberToObject(o, "version", (double)res->meta.version);
-        cJSON_AddNumberToObject(o, "previous_version", (double)res->previous_version);
-        cJSON_AddNumberToObject(o, "entries", (double)res->meta.entries);
-        cJSON_AddNumberToObject(o, "accounts", (double)res->meta.accounts);
+        json_add_integer(o, "version", res->meta.version);
+        json_add_integer(o, "previous_version", res->previous_version);
+        json_add_integer(o, "entries", res->meta.entries);
+        json_add_integer(o, "accounts", res->meta.accounts);
         cJSON_AddStringToObject(o, "key_id", res->meta.key_id);
+        cJSON_AddBoolToObject(o, "repaired", res->repaired);
     } else {
         cJSON *e = cJSON_AddObjectToObject(o, "error");
         cJSON_AddStringToObject(e, "code", netral_code_name(failure->code));
-        cJSON_AddStringToObject(e, "message", failure->msg);
+        json_add_text(e, "message", failure->msg);
     }
     text = cJSON_PrintUnformatted(o);
     if (text != NULL) (void)file_write_atomic(ip->last_import, text, strlen(text), &ignored);
@@ -260,6 +347,75 @@ done:
     return rc;
 }
 
+/* The list to import must be a file we can read: said before anything about its signature. */
+static int check_list_file(const char *list_path, netral_error *err)
+{
+    struct stat st;
+    int fd = os_open_read(list_path);
+    if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open the list %s: %s", list_path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return netral_fail(err, NETRAL_E_IO, "%s is not a file", list_path);
+    }
+    close(fd);
+    return 0;
+}
+
+/* Whether list H (with content HASH) may replace what is installed: newer than both the database
+ * and the kept verified list; or exactly the kept list again while the database lacks it (a
+ * repair). Anything older is refused, whatever happened to the database. */
+static int check_version(const list_header *h, const unsigned char hash[MINISIGN_HASH_BYTES], int64_t db_version,
+                         const verified_list *kept, import_result *out, netral_error *err)
+{
+    int64_t floor = db_version > kept->version ? db_version : kept->version;
+    out->previous_version = floor;
+    if (h->version > floor) return 0;
+    if (h->version == floor && db_version < floor) {
+        if (sodium_memcmp(hash, kept->hash, MINISIGN_HASH_BYTES) == 0) {
+            out->repaired = 1;
+            return 0;
+        }
+        return netral_fail(err, NETRAL_E_ROLLBACK,
+                           "list version %lld is not the one kept as verified (different content): only the same "
+                           "list can repair the database, or a newer one replace it",
+                           (long long)h->version);
+    }
+    if (h->version == floor)
+        return netral_fail(err, NETRAL_E_ROLLBACK, "list version %lld is already installed", (long long)h->version);
+    return netral_fail(err, NETRAL_E_ROLLBACK, "list version %lld is not newer than the installed version %lld",
+                       (long long)h->version, (long long)floor);
+}
+
+static int check_dates(const list_header *h, netral_error *err)
+{
+    char when[ISOTIME_BYTES];
+    int64_t now = netral_now();
+    if (h->expires <= now) {
+        isotime_format(h->expires, when);
+        return netral_fail(err, NETRAL_E_EXPIRED, "the list expired at %s", when);
+    }
+    if (h->issued > now + ISSUED_AHEAD_SECONDS) {
+        isotime_format(h->issued, when);
+        return netral_fail(err, NETRAL_E_FORMAT,
+                           "the list says it was issued at %s, in the future: check this computer's clock", when);
+    }
+    return 0;
+}
+
+int kept_list_check(const netral_paths *paths, const trusted_keys *keys, char *list_path, size_t size,
+                    int64_t *version)
+{
+    import_paths ip;
+    verified_list kept;
+    netral_error ignored;
+    if (import_paths_make(paths, &ip, &ignored) != 0 || strlen(ip.list_copy) >= size) return -1;
+    strcpy(list_path, ip.list_copy);
+    if (!os_exists(ip.list_copy) && !os_exists(ip.sig_copy)) return 0;
+    if (verify_in_place(paths, keys, ip.list_copy, ip.sig_copy, &kept) != 0) return -1;
+    *version = kept.version;
+    return 1;
+}
+
 int import_list(const netral_paths *paths, const char *list_path, const char *sig_path,
                 import_result *out, netral_error *err)
 {
@@ -267,11 +423,19 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
     minisign_sig *sig = malloc(sizeof *sig);
     line_reader *r = malloc(sizeof *r);
     list_header *h = malloc(sizeof *h);
-    char *sig_text = NULL;
+    trusted_keys *keys = NULL;
+    minisign_pubkey key;
+    verified_list kept;
+    unsigned char hash[MINISIGN_HASH_BYTES];
+    char *sig_text = NULL, why[NETRAL_ERROR_MSG_BYTES - 16];
     size_t sig_len = 0;
+    int64_t db_version;
     int lock_fd = -1, list_fd = -1, rc = -1, recorded = 0;
 
     memset(out, 0, sizeof *out);
+#ifdef SIGXFSZ
+    signal(SIGXFSZ, SIG_IGN);   /* a file size limit makes writes fail with EFBIG, said in words */
+#endif
     if (sig == NULL || r == NULL || h == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory");
         goto done;
@@ -281,6 +445,10 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", paths->data_dir, strerror(errno));
         goto done;
     }
+    if (os_check_private(paths->data_dir, why, sizeof why) != 0) {
+        netral_fail(err, NETRAL_E_IO, "%s", why);
+        goto done;
+    }
     lock_fd = os_open_locked(ip.lock);
     if (lock_fd < 0) {
         if (errno == EWOULDBLOCK) netral_fail(err, NETRAL_E_BUSY, "another import is running");
@@ -288,28 +456,42 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         goto done;
     }
     recorded = 1;   /* from here on, the outcome is worth recording */
-    /* Leftovers of an import that was killed: nobody else can be using them under the lock. */
-    (void)unlink(ip.staged_list);
-    (void)unlink(ip.staged_db);
 
-    out->previous_version = installed_version(paths, &ip);
-    if (verify_into(paths, list_path, sig_path, ip.staged_list, sig, err) != 0) goto done;
+    /* The list first, then its signature, then the keys: each error names its own file. */
+    if (check_list_file(list_path, err) != 0) goto done;
+    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0) goto done;
+    if ((keys = load_keys(paths, err)) == NULL) goto done;
+    if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
+
+    remove_leftovers(paths, &ip);
+    settle_kept_pair(paths, keys, &ip, &kept);
+    db_version = database_version(paths);
+
+    if (copy_and_hash(list_path, ip.staged_list, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
+        goto done;
     minisign_key_id_hex(sig->keynum, out->meta.key_id);
 
     /* Only now, with the bytes verified, is anything in the list believed. */
-    if (read_header(ip.staged_list, r, &list_fd, h, err) != 0) goto done;
-    if (h->version <= out->previous_version) {
-        netral_fail(err, NETRAL_E_ROLLBACK, "list version %lld is not newer than the installed version %lld",
-                    (long long)h->version, (long long)out->previous_version);
+    list_fd = os_open_read(ip.staged_list);
+    if (list_fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", ip.staged_list, strerror(errno));
         goto done;
     }
-    if (h->expires <= netral_now()) {
-        char when[ISOTIME_BYTES];
-        isotime_format(h->expires, when);
-        netral_fail(err, NETRAL_E_EXPIRED, "the list expired at %s", when);
-        goto done;
+    line_reader_init(r, list_fd);
+    {
+        const char *line;
+        size_t len;
+        int got = line_reader_next(r, &line, &len, err);
+        if (got < 0) goto done;
+        if (got == 0) {
+            netral_fail(err, NETRAL_E_FORMAT, "the list is empty");
+            goto done;
+        }
+        if (list_parse_header(line, len, h, err) != 0) goto done;
     }
+    if (check_version(h, hash, db_version, &kept, out, err) != 0 || check_dates(h, err) != 0) goto done;
     if (build_database(&ip, r, h, out, err) != 0) goto done;
+    if (file_write_atomic(ip.staged_sig, sig_text, sig_len, err) != 0) goto done;   /* the bytes verified */
 
     /* The switch: one rename. Before it the old list answers, after it the new one. */
     if (os_replace(ip.staged_db, paths->db_path) != 0) {
@@ -318,22 +500,24 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
     }
     if (fsync_parent_dir(paths->db_path, err) != 0) goto done;
 
-    /* Keep the verified list and its signature beside it (for audits and repairs). */
-    if (os_replace(ip.staged_list, ip.list_copy) != 0 ||
-        file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0 ||
-        file_write_atomic(ip.sig_copy, sig_text, sig_len, err) != 0) {
+    /* Keep the verified pair (for audits and repairs): signature, then list. A kill between the
+     * two is settled by the next import (settle_kept_pair). */
+    if (os_replace(ip.staged_sig, ip.sig_copy) != 0 || os_replace(ip.staged_list, ip.list_copy) != 0 ||
+        fsync_parent_dir(ip.list_copy, err) != 0)
         fprintf(stderr, "netral: the list is installed, but its copy in %s could not be kept\n", paths->data_dir);
-    }
     rc = 0;
 done:
     if (recorded) {
         record_outcome(&ip, list_path, out, rc == 0 ? NULL : err);
+        /* A failed import leaves the kept pair as it found it: nothing staged survives. */
         (void)unlink(ip.staged_list);
+        (void)unlink(ip.staged_sig);
         (void)unlink(ip.staged_db);
     }
     if (list_fd >= 0) close(list_fd);
     if (lock_fd >= 0) close(lock_fd);
     free(sig_text);
+    free(keys);
     free(sig);
     free(r);
     free(h);

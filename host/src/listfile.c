@@ -8,27 +8,27 @@
 #include <cjson/cJSON.h>
 
 #include "isotime.h"
-#include "utf8.h"
+#include "json.h"
 #include "os.h"
 
 #define MAX_SAFE_INTEGER 9007199254740991.0   /* 2^53 - 1: exact in a JSON number */
 
 static cJSON *parse_object(const char *line, size_t len, const char *what, netral_error *err)
 {
-    const char *end = NULL;
+    json_problem problem;
     cJSON *obj;
 
-    if (!utf8_valid((const unsigned char *)line, len)) {
-        netral_fail(err, NETRAL_E_FORMAT, "%s is not valid UTF-8", what);
+    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "%s starts with a byte order mark: save the list as UTF-8 without one", what);
         return NULL;
     }
-    obj = cJSON_ParseWithLengthOpts(line, len, &end, 0);
-    if (obj == NULL) {
-        netral_fail(err, NETRAL_E_FORMAT, "%s is not valid JSON", what);
+    obj = json_parse_exact(line, len, &problem);
+    if (problem != JSON_OK) {
+        cJSON_Delete(obj);
+        netral_fail(err, NETRAL_E_FORMAT, "%s %s", what, json_problem_text(problem));
         return NULL;
     }
-    while (end < line + len && (*end == ' ' || *end == '\t' || *end == '\r')) end++;
-    if (end != line + len || !cJSON_IsObject(obj)) {
+    if (!cJSON_IsObject(obj)) {
         cJSON_Delete(obj);
         netral_fail(err, NETRAL_E_FORMAT, "%s is not a single JSON object", what);
         return NULL;

@@ -29,8 +29,14 @@ int os_create_new(const char *path);
  * OWNER_ONLY makes it private to this user (secret keys; on Windows the profile's ACL does). */
 int os_create_file(const char *path, int replace, int owner_only);
 /* Opens (creating) a lock file and takes an exclusive lock without waiting: -1 with errno
- * EWOULDBLOCK when someone else holds it. The lock goes with the descriptor. */
+ * EWOULDBLOCK when someone else holds it. The lock goes with the descriptor. The file is
+ * private to its owner: a lock any user could open, any user could hold against everyone. */
 int os_open_locked(const char *path);
+
+/* 0 when PATH (a directory or a file), or nothing at PATH, can be trusted with what Netral
+ * keeps there: it belongs to root or to this user and nobody else may write to it. -1 with
+ * WHY (a sentence naming PATH and the fix) otherwise. Windows: ACLs decide; always 0. */
+int os_check_private(const char *path, char *why, size_t why_size);
 
 /* Makes the content of the file at PATH durable. */
 int os_sync_file(const char *path);
@@ -76,6 +82,11 @@ int os_self_dir(char *out, size_t size);
  * break is removed. Returns 0, or -1 at end of input. */
 int os_read_secret_line(FILE *in, char *buf, size_t size);
 int os_is_terminal(FILE *f);
+
+/* Gives up for good what the host never needs once it runs: gaining privileges (setuid
+ * programs), opening sockets, starting programs. Linux: no_new_privs and a seccomp filter that
+ * makes those calls fail with EPERM; elsewhere nothing. 0, or -1 with errno. */
+int os_confine(void);
 
 /* Native messaging: stdin and stdout carry binary frames (no CRLF translation on Windows). */
 void os_stdio_binary(void);

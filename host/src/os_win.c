@@ -208,6 +208,19 @@ void os_file_watch_free(os_file_watch *w)
     free(w);
 }
 
+int os_confine(void)
+{
+    return 0;   /* Windows: a restricted token or job object would be the way; not done */
+}
+
+int os_check_private(const char *path, char *why, size_t why_size)
+{
+    (void)path;   /* the ProgramData ACL decides (docs/deployment.md) */
+    (void)why;
+    (void)why_size;
+    return 0;
+}
+
 long os_process_id(void)
 {
     return (long)GetCurrentProcessId();

@@ -12,9 +12,9 @@
 #include "clock.h"
 #include "config.h"
 #include "isotime.h"
+#include "json.h"
 #include "netral_limits.h"
 #include "store.h"
-#include "utf8.h"
 
 struct protocol_ctx {
     const netral_paths *paths;
@@ -58,29 +58,6 @@ static void load_list_state(protocol_ctx *ctx, list_state *st)
     st->stale = st->db != NULL && netral_now() >= st->meta->expires;
 }
 
-/* VALUE in decimal into TEXT (at least 21 bytes); every reply has one or two, so not printf. */
-static const char *format_integer(char *text, int64_t value)
-{
-    char digits[21];
-    size_t n = 0, out = 0;
-    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
-    do {
-        digits[n++] = (char)('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude > 0);
-    if (value < 0) text[out++] = '-';
-    while (n > 0) text[out++] = digits[--n];
-    text[out] = '\0';
-    return text;
-}
-
-/* Integers as JSON integers, exactly (cJSON's numbers are doubles printed with 15 digits). */
-static cJSON *add_integer(cJSON *o, const char *name, int64_t value)
-{
-    char text[24];
-    return cJSON_AddRawToObject(o, name, format_integer(text, value));
-}
-
 static void add_time(cJSON *o, const char *name, int64_t t)
 {
     char text[ISOTIME_BYTES];
@@ -107,17 +84,17 @@ static void add_list_info(cJSON *reply, const list_state *st)
 {
     if (st->db == NULL) {
         cJSON_AddNullToObject(reply, "list");
-        cJSON_AddStringToObject(reply, "list_problem", st->problem->msg);
+        json_add_text(reply, "list_problem", st->problem->msg);
         return;
     }
     cJSON *list = cJSON_AddObjectToObject(reply, "list");
-    add_integer(list, "version", st->meta->version);
+    json_add_integer(list, "version", st->meta->version);
     cJSON_AddStringToObject(list, "issuer", st->meta->issuer);
     add_time(list, "issued", st->meta->issued);
     add_time(list, "expires", st->meta->expires);
     add_time(list, "imported", st->meta->imported_at);
-    add_integer(list, "entries", st->meta->entries);
-    add_integer(list, "accounts", st->meta->accounts);
+    json_add_integer(list, "entries", st->meta->entries);
+    json_add_integer(list, "accounts", st->meta->accounts);
     cJSON_AddStringToObject(list, "key_id", st->meta->key_id);
     cJSON *elections = cJSON_Parse(st->meta->elections_json);
     cJSON_AddItemToObject(list, "elections", elections ? elections : cJSON_CreateArray());
@@ -139,9 +116,9 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     trusted_keys *keys = malloc(sizeof *keys);
 
     handle_hello(reply, st);
-    cJSON_AddStringToObject(reply, "config_dir", ctx->paths->config_dir);
-    cJSON_AddStringToObject(reply, "data_dir", ctx->paths->data_dir);
-    cJSON_AddStringToObject(reply, "database", ctx->paths->db_path);
+    json_add_text(reply, "config_dir", ctx->paths->config_dir);   /* paths need not be UTF-8 */
+    json_add_text(reply, "data_dir", ctx->paths->data_dir);
+    json_add_text(reply, "database", ctx->paths->db_path);
 
     cJSON *ids = cJSON_AddArrayToObject(reply, "trusted_keys");
     if (keys != NULL && trusted_keys_load(ctx->paths, keys, &err) == 0) {
@@ -202,18 +179,18 @@ static int check_one(const list_state *st, const cJSON *item, cJSON *out, const 
     cJSON_AddStringToObject(out, "account", ref.account);
     if (st->db == NULL) {
         cJSON_AddStringToObject(out, "verdict", "unknown");
-        cJSON_AddStringToObject(out, "reason", st->problem->msg);
+        json_add_text(out, "reason", st->problem->msg);
         cJSON_AddNullToObject(out, "list_version");
         return 0;
     }
     if (store_lookup(st->db, &ref, &found, &entity, err) != 0) {
         cJSON_AddStringToObject(out, "verdict", "unknown");
-        cJSON_AddStringToObject(out, "reason", err->msg);
+        json_add_text(out, "reason", err->msg);
         cJSON_AddNullToObject(out, "list_version");
         return 0;
     }
     cJSON_AddStringToObject(out, "verdict", found ? "listed" : "clear");
-    add_integer(out, "list_version", st->meta->version);
+    json_add_integer(out, "list_version", st->meta->version);
     cJSON_AddBoolToObject(out, "stale", st->stale);
     if (found) {
         cJSON *e = cJSON_AddObjectToObject(out, "entity");
@@ -260,54 +237,11 @@ static void handle_check_batch(const list_state *st, const cJSON *request, cJSON
         }
         cJSON_AddItemToArray(results, result);
     }
-    if (st->db != NULL) add_integer(reply, "list_version", st->meta->version);
+    if (st->db != NULL) json_add_integer(reply, "list_version", st->meta->version);
     else cJSON_AddNullToObject(reply, "list_version");
 }
 
 /* ---- the request ---- */
-
-/* cJSON prints numbers with 15 significant digits when that compares "close enough", which
- * changes ids like 9007199254740991. Replace every number in the id by exact text: a whole
- * number as an integer, any other by the shortest text that reads back as the same double. */
-static void keep_numbers_exact(cJSON *item)
-{
-    cJSON *child;
-    if (cJSON_IsNumber(item)) {
-        char text[40];
-        double v = item->valuedouble;
-        if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0) return;   /* not from JSON text */
-        if (v > -9.2e18 && v < 9.2e18 && v == (double)(long long)v) {
-            format_integer(text, (int64_t)v);
-        } else if (v == floor(v) && v > -1e21 && v < 1e21) {
-            snprintf(text, sizeof text, "%.0f", v);                  /* the double's exact value */
-        } else {
-            for (int digits = 15; digits <= 17; digits++) {
-                snprintf(text, sizeof text, "%.*g", digits, v);
-                if (strtod(text, NULL) == v) break;
-            }
-        }
-        char *raw = cJSON_malloc(strlen(text) + 1);   /* cJSON_Delete frees it */
-        if (raw == NULL) return;
-        strcpy(raw, text);
-        item->type = cJSON_Raw;
-        item->valuestring = raw;
-        return;
-    }
-    for (child = item->child; child != NULL; child = child->next) keep_numbers_exact(child);
-}
-
-/* 1 when the JSON text holds the escape \u0000: cJSON would cut a string there, so such a
- * request could not be answered faithfully. */
-static int has_escaped_nul(const unsigned char *text, size_t len)
-{
-    for (size_t i = 0; i + 5 < len; i++) {
-        if (text[i] != '\\' || text[i + 1] != 'u' || memcmp(text + i + 2, "0000", 4) != 0) continue;
-        size_t backslashes = 0;
-        for (size_t k = i + 1; k > 0 && text[k - 1] == '\\'; k--) backslashes++;
-        if (backslashes % 2 == 1) return 1;
-    }
-    return 0;
-}
 
 /* 1 when ID would take more than MAX_ID_BYTES in the reply (which must fit in MAX_REPLY_BYTES
  * with its largest answer). */
@@ -346,21 +280,19 @@ char *protocol_error_reply(const char *code, const char *message)
 char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
 {
     cJSON *request = NULL, *reply = NULL, *id = NULL;
-    const char *end = NULL;
     char *text = NULL;
+    json_problem problem;
     list_state st;
 
     if (len > MAX_REQUEST_BYTES) return protocol_error_reply("frame_too_large", "request over the size limit");
-    if (!utf8_valid(frame, len)) return protocol_error_reply("invalid_utf8", "the request is not valid UTF-8");
-    /* cJSON stops a string at a NUL byte: a raw one is never valid JSON, an escaped one cannot be
-     * echoed faithfully. */
-    if (memchr(frame, '\0', len) != NULL) return protocol_error_reply("invalid_json", "NUL byte in the request");
-    request = cJSON_ParseWithLengthOpts((const char *)frame, len, &end, 0);
+    request = json_parse_exact((const char *)frame, len, &problem);
+    if (problem == JSON_INVALID_UTF8) return protocol_error_reply("invalid_utf8", "the request is not valid UTF-8");
+    if (problem == JSON_NUL_BYTE) return protocol_error_reply("invalid_json", "NUL byte in the request");
     if (request == NULL) return protocol_error_reply("invalid_json", "the request is not valid JSON");
-    while (end < (const char *)frame + len && (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) end++;
-    if (end != (const char *)frame + len) {
+    if (problem == JSON_DUPLICATE_KEY) {
+        /* Which "id" (or "account") was meant? cJSON would take the first, JavaScript the last. */
         cJSON_Delete(request);
-        return protocol_error_reply("invalid_json", "text after the JSON value");
+        return protocol_error_reply("bad_request", "the request names a key twice");
     }
     if (!cJSON_IsObject(request)) {
         cJSON_Delete(request);
@@ -374,8 +306,8 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
         cJSON_Delete(request);
         return protocol_error_reply("bad_request", message);
     }
-    if (id != NULL) keep_numbers_exact(id);
-    if (has_escaped_nul(frame, len)) {
+    if (id != NULL) json_keep_numbers_exact(id);
+    if (problem == JSON_ESCAPED_NUL) {
         /* A number id is whole (the extension's are numbers), any other may have been cut. */
         if (!cJSON_IsNumber(id) && !cJSON_IsRaw(id)) {
             cJSON_Delete(id);

@@ -244,6 +244,24 @@ void store_reader_free(store_reader *r)
     free(r);
 }
 
+/* A list that someone other than root or this user could have put there is not trusted:
+ * neither the database nor the directory that holds it may be writable by others. */
+static int check_private(const char *db_path, netral_error *err)
+{
+    char dir[4096], why[NETRAL_ERROR_MSG_BYTES - 32];
+    const char *sep = strrchr(db_path, OS_DIR_SEPARATOR);
+    size_t n = sep ? (size_t)(sep - db_path) : 0;
+    if (n == 0 || n >= sizeof dir) {
+        strcpy(dir, n == 0 && sep ? "/" : ".");
+    } else {
+        memcpy(dir, db_path, n);
+        dir[n] = '\0';
+    }
+    if (os_check_private(dir, why, sizeof why) != 0 || os_check_private(db_path, why, sizeof why) != 0)
+        return netral_fail(err, NETRAL_E_DATABASE, "%s", why);
+    return 0;
+}
+
 /* Looks at the file, and reopens when an import has replaced it, or when someone changed it in
  * place (never done by Netral: the pages mapped would no longer be the file's). */
 static void follow(store_reader *r)
@@ -261,6 +279,7 @@ static void follow(store_reader *r)
         return;
     store_close(r->current);
     r->current = NULL;
+    if (check_private(r->path, &r->problem) != 0) return;
     if (store_open(r->path, &r->current, &r->problem) != 0) return;
     if (store_get_meta(r->current, &r->meta, &r->problem) != 0) {
         store_close(r->current);

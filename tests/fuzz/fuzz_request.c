@@ -256,6 +256,19 @@ static cJSON *request_id(const uint8_t *data, size_t size, cJSON **request)
     return cJSON_GetObjectItemCaseSensitive(*request, "id");
 }
 
+/* Whether some object in the tree names a key twice (the host refuses those: cJSON reads the
+ * first, JavaScript the last). */
+static int names_a_key_twice(const cJSON *item)
+{
+    for (const cJSON *child = item ? item->child : NULL; child != NULL; child = child->next) {
+        if (cJSON_IsObject(item))
+            for (const cJSON *other = child->next; other != NULL; other = other->next)
+                if (strcmp(other->string, child->string) == 0) return 1;
+        if (names_a_key_twice(child)) return 1;
+    }
+    return 0;
+}
+
 /* Whether the id takes more than MAX_ID_BYTES, as the protocol measures it. */
 static int id_over_limit(const cJSON *id)
 {
@@ -316,7 +329,9 @@ static void check_reply(const char *reply, const uint8_t *data, size_t size)
     /* A request the host could read gets its own id back, unless that id is over MAX_ID_BYTES or
      * made the reply too large to send (then null is the documented answer). */
     want_id = request_id(data, size, &request);
-    if (request != NULL && id_over_limit(want_id)) {
+    if (request != NULL && names_a_key_twice(request)) {
+        FUZZ_CHECK(cJSON_IsNull(id) && cJSON_IsString(code) && strcmp(code->valuestring, "bad_request") == 0);
+    } else if (request != NULL && id_over_limit(want_id)) {
         FUZZ_CHECK(cJSON_IsNull(id) && cJSON_IsString(code) && strcmp(code->valuestring, "bad_request") == 0);
     } else if (request != NULL && !(cJSON_IsString(code) && strcmp(code->valuestring, "reply_too_large") == 0)) {
         if (want_id == NULL) FUZZ_CHECK(cJSON_IsNull(id));
