@@ -96,7 +96,8 @@ const char *json_format_integer(char *out, int64_t value)
 cJSON *json_add_integer(cJSON *object, const char *name, int64_t value)
 {
     char text[24];
-    return cJSON_AddRawToObject(object, name, json_format_integer(text, value));
+    cJSON *item = cJSON_CreateRaw(json_format_integer(text, value));
+    return cJSON_AddItemToObjectCS(object, name, item) ? item : NULL;
 }
 
 cJSON *json_add_text(cJSON *object, const char *name, const char *text)

@@ -27,7 +27,8 @@ cJSON *json_parse_exact(const char *text, size_t len, json_problem *problem);
 /* What is wrong, to follow a subject ("the entry" + " holds \u0000"), for error messages. */
 const char *json_problem_text(json_problem problem);
 
-/* Adds VALUE as a JSON integer, exactly (cJSON_AddNumberToObject prints 15 significant digits). */
+/* Adds VALUE as a JSON integer, exactly (cJSON_AddNumberToObject prints 15 significant digits).
+ * NAME is not copied: a string literal, or one that outlives OBJECT. */
 cJSON *json_add_integer(cJSON *object, const char *name, int64_t value);
 
 /* Adds the bytes of TEXT as a string; bytes that are not UTF-8 (a path in a legacy encoding)

@@ -176,23 +176,44 @@ int os_file_identity(const char *path, os_file_id *id)
 
 #ifdef __linux__
 /* inotify on the file's directory: a replacement by rename, a new file or a deletion of that
- * name queues an event, which a later call finds without touching the file system. */
+ * name queues an event. The descriptor signals (SIGIO) when one is queued, so a request that
+ * finds no signal since the last look makes no system call for it. */
 struct os_file_watch {
     int fd;             /* inotify descriptor, or -1 (then every call says "maybe") */
+    int signals;        /* 1 when fd raises SIGIO; else it is read on every call */
     char dir[4096];
     char name[256];
 };
+
+static volatile sig_atomic_t watch_signalled = 1;
+
+static void on_watch_signal(int signal_number)
+{
+    (void)signal_number;
+    watch_signalled = 1;
+}
 
 static void watch_start(os_file_watch *w)
 {
     const unsigned mask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |
                           IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    struct sigaction sa;
+    w->signals = 0;
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0) return;
     if (inotify_add_watch(w->fd, w->dir, mask) < 0) {
         close(w->fd);
         w->fd = -1;
+        return;
     }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_watch_signal;
+    sa.sa_flags = SA_RESTART;   /* a read of stdin it interrupts goes on */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGIO, &sa, NULL) == 0 && fcntl(w->fd, F_SETOWN, getpid()) == 0 &&
+        fcntl(w->fd, F_SETFL, O_NONBLOCK | O_ASYNC) == 0)
+        w->signals = 1;
+    watch_signalled = 1;   /* look once: something may have happened before the watch */
 }
 
 os_file_watch *os_file_watch_new(const char *path)
@@ -217,6 +238,10 @@ int os_file_watch_changed(os_file_watch *w)
     if (w->fd < 0) {
         watch_start(w);    /* the directory may exist by now; look this time either way */
         return 1;
+    }
+    if (w->signals) {
+        if (!watch_signalled) return 0;
+        watch_signalled = 0;   /* cleared before reading: an event after this raises it again */
     }
     for (;;) {
         ssize_t n = read(w->fd, events, sizeof events);

@@ -149,6 +149,18 @@ static int valid_action(const cJSON *action)
     return 0;
 }
 
+/* Reply members under constant names (cJSON copies neither the name nor, for a reference, the
+ * value: a check makes ten of them). VALUE must outlive the reply. */
+static void add_reference(cJSON *o, const char *name, const char *value)
+{
+    cJSON_AddItemToObjectCS(o, name, cJSON_CreateStringReference(value));
+}
+
+static void add_copy(cJSON *o, const char *name, const char *value)
+{
+    cJSON_AddItemToObjectCS(o, name, cJSON_CreateString(value));
+}
+
 /* Fills OUT with the verdict for one {platform, account, action} object, or returns -1 with
  * an error code and message. */
 static int check_one(const list_state *st, const cJSON *item, cJSON *out, const char **code, netral_error *err)
@@ -175,30 +187,31 @@ static int check_one(const list_state *st, const cJSON *item, cJSON *out, const 
     if (account_normalize(platform, account_item->valuestring, strlen(account_item->valuestring), &ref, err) != 0)
         return -1;
 
-    cJSON_AddStringToObject(out, "platform", platform_name(ref.platform));
-    cJSON_AddStringToObject(out, "account", ref.account);
+    add_reference(out, "platform", platform_name(ref.platform));
+    add_copy(out, "account", ref.account);
     if (st->db == NULL) {
-        cJSON_AddStringToObject(out, "verdict", "unknown");
+        add_reference(out, "verdict", "unknown");
         json_add_text(out, "reason", st->problem->msg);
         cJSON_AddNullToObject(out, "list_version");
         return 0;
     }
     if (store_lookup(st->db, &ref, &found, &entity, err) != 0) {
-        cJSON_AddStringToObject(out, "verdict", "unknown");
+        add_reference(out, "verdict", "unknown");
         json_add_text(out, "reason", err->msg);
         cJSON_AddNullToObject(out, "list_version");
         return 0;
     }
-    cJSON_AddStringToObject(out, "verdict", found ? "listed" : "clear");
+    add_reference(out, "verdict", found ? "listed" : "clear");
     json_add_integer(out, "list_version", st->meta->version);
-    cJSON_AddBoolToObject(out, "stale", st->stale);
+    cJSON_AddItemToObjectCS(out, "stale", cJSON_CreateBool(st->stale));
     if (found) {
-        cJSON *e = cJSON_AddObjectToObject(out, "entity");
-        cJSON_AddStringToObject(e, "name", entity.name);
-        cJSON_AddStringToObject(e, "role", entity.role);
-        cJSON_AddStringToObject(e, "party", entity.party);
-        cJSON_AddStringToObject(e, "election", entity.election);
-        cJSON_AddStringToObject(e, "region", entity.region);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToObjectCS(out, "entity", e);
+        add_copy(e, "name", entity.name);
+        add_copy(e, "role", entity.role);
+        add_copy(e, "party", entity.party);
+        add_copy(e, "election", entity.election);
+        add_copy(e, "region", entity.region);
     }
     return 0;
 }
