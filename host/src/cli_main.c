@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "minisign.h"
+#include "store.h"
 #include "os.h"
 
 #define MAX_PASSPHRASE_BYTES 1024
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "netral: %s\n", err.msg);
         return EXIT_FAILED;
     }
+    store_init();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "netral: unknown command '%s'\n\n%s", argv[1], USAGE);

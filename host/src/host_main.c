@@ -16,6 +16,7 @@
 #include "minisign.h"
 #include "os.h"
 #include "protocol.h"
+#include "store.h"
 
 /* Browsers pass: Chrome/Chromium/Edge the caller's origin "chrome-extension://ID/" (and on
  * Windows "--parent-window=N"); Firefox the manifest path and the extension id. None of them
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
         return 0;
     }
     os_stdio_binary();   /* frames are bytes; a closed pipe is a write error, not a silent death */
+    store_init();
     if (minisign_init(&err) != 0 || paths_resolve(&paths, &err) != 0) {
         fprintf(stderr, "netral-host: %s\n", err.msg);
         return 1;

@@ -111,6 +111,14 @@ static int open_database(const char *path, sqlite3 **db, netral_error *err)
 }
 #endif
 
+void store_init(void)
+{
+    /* Netral's programs use SQLite from one thread: no mutexes, no memory statistics (which take
+     * a mutex on every allocation). Only possible before SQLite's first use; else a no-op. */
+    (void)sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, store **out, netral_error *err)
 {
     store *s = calloc(1, sizeof *s);
@@ -217,7 +225,8 @@ struct store_reader {
     store *current;
     store_meta meta;          /* of current, read once when it was opened */
     os_file_id id;            /* of the file current was opened from */
-    os_file_watch *watch;     /* says when the file may have been replaced */
+    os_file_watch *watch;     /* says when the file may have been replaced; from the 2nd request */
+    unsigned long requests;
     netral_error problem;     /* why there is no current one */
 };
 
@@ -226,8 +235,7 @@ store_reader *store_reader_new(const char *path)
     store_reader *r = calloc(1, sizeof *r);
     if (r == NULL) return NULL;
     r->path = strdup(path);
-    r->watch = os_file_watch_new(path);
-    if (r->path == NULL || r->watch == NULL) {
+    if (r->path == NULL) {
         store_reader_free(r);
         return NULL;
     }
@@ -292,8 +300,11 @@ static void follow(store_reader *r)
 store *store_reader_get(store_reader *r, const store_meta **meta, const netral_error **problem)
 {
     /* Nothing is looked at unless the watch says the file may have changed (where there is no
-     * watch, one stat or open per request). Without a list, look every time. */
-    if (r->current == NULL || os_file_watch_changed(r->watch)) follow(r);
+     * watch, one stat or open per request). Without a list, look every time. The watch comes
+     * with the second request: a one-shot `netral check` (or the host's first answer) need not
+     * pay for it, nor for closing it (an inotify close waits for an RCU grace period). */
+    if (r->watch == NULL && r->requests++ > 0) r->watch = os_file_watch_new(r->path);
+    if (r->current == NULL || r->watch == NULL || os_file_watch_changed(r->watch)) follow(r);
     *meta = r->current != NULL ? &r->meta : NULL;
     *problem = &r->problem;
     return r->current;

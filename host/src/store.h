@@ -21,6 +21,9 @@ typedef struct {
 
 typedef struct store store;
 
+/* Call once, first: the process uses SQLite from a single thread. */
+void store_init(void);
+
 /* Opens the database at PATH read-only. NETRAL_E_NO_LIST when there is none. */
 int store_open(const char *path, store **out, netral_error *err);
 void store_close(store *s);
