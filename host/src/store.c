@@ -303,8 +303,9 @@ store *store_reader_get(store_reader *r, const store_meta **meta, const netral_e
      * watch, one stat or open per request). Without a list, look every time. The watch comes
      * with the second request: a one-shot `netral check` (or the host's first answer) need not
      * pay for it, nor for closing it (an inotify close waits for an RCU grace period). */
-    if (r->watch == NULL && r->requests++ > 0) r->watch = os_file_watch_new(r->path);
-    if (r->current == NULL || r->watch == NULL || os_file_watch_changed(r->watch)) follow(r);
+    int look = r->current == NULL || r->watch == NULL;
+    if (r->watch == NULL && r->requests++ > 0) r->watch = os_file_watch_new(r->path);   /* then look once more */
+    if (look || os_file_watch_changed(r->watch)) follow(r);
     *meta = r->current != NULL ? &r->meta : NULL;
     *problem = &r->problem;
     return r->current;
