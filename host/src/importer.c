@@ -491,6 +491,10 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
     }
     if (check_version(h, hash, db_version, &kept, out, err) != 0 || check_dates(h, err) != 0) goto done;
     if (build_database(&ip, r, h, out, err) != 0) goto done;
+    if (h->content_digest[0] != '\0' && strcmp(h->content_digest, out->meta.content_digest) != 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "the entries do not add up to the content digest in the header");
+        goto done;
+    }
     if (file_write_atomic(ip.staged_sig, sig_text, sig_len, err) != 0) goto done;   /* the bytes verified */
 
     /* The switch: one rename. Before it the old list answers, after it the new one. */

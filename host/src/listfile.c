@@ -129,6 +129,16 @@ int list_parse_header(const char *line, size_t len, list_header *out, netral_err
         netral_fail(err, NETRAL_E_FORMAT, "the list expires before it is issued");
         goto done;
     }
+    out->content_digest[0] = '\0';
+    const cJSON *digest = cJSON_GetObjectItemCaseSensitive(h, "content_digest");
+    if (digest != NULL) {
+        if (!cJSON_IsString(digest) || strlen(digest->valuestring) != sizeof out->content_digest - 1 ||
+            strspn(digest->valuestring, "0123456789abcdef") != sizeof out->content_digest - 1) {
+            netral_fail(err, NETRAL_E_FORMAT, "\"content_digest\" must be 128 lower-case hex digits");
+            goto done;
+        }
+        memcpy(out->content_digest, digest->valuestring, sizeof out->content_digest);
+    }
     rc = 0;
 done:
     cJSON_Delete(h);

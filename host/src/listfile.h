@@ -20,6 +20,7 @@ typedef struct {
     int64_t issued, expires;          /* seconds since the epoch, UTC */
     char issuer[LIST_FIELD_BYTES];
     char elections_json[LIST_ELECTIONS_JSON_BYTES];   /* compact JSON array of strings */
+    char content_digest[129];         /* optional: what the entries must add up to (content_digest.h) */
 } list_header;
 
 typedef struct {

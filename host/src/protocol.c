@@ -96,6 +96,7 @@ static void add_list_info(cJSON *reply, const list_state *st)
     json_add_integer(list, "entries", st->meta->entries);
     json_add_integer(list, "accounts", st->meta->accounts);
     cJSON_AddStringToObject(list, "key_id", st->meta->key_id);
+    cJSON_AddStringToObject(list, "content_digest", st->meta->content_digest);
     cJSON *elections = cJSON_Parse(st->meta->elections_json);
     cJSON_AddItemToObject(list, "elections", elections ? elections : cJSON_CreateArray());
     cJSON_AddBoolToObject(list, "stale", st->stale);

@@ -177,6 +177,7 @@ int store_get_meta(store *s, store_meta *out, netral_error *err)
         else if (strcmp(key, "issuer") == 0) copy_column(st, 1, out->issuer, sizeof out->issuer);
         else if (strcmp(key, "key_id") == 0) copy_column(st, 1, out->key_id, sizeof out->key_id);
         else if (strcmp(key, "elections") == 0) copy_column(st, 1, out->elections_json, sizeof out->elections_json);
+        else if (strcmp(key, "content_digest") == 0) copy_column(st, 1, out->content_digest, sizeof out->content_digest);
     }
     if (step != SQLITE_DONE) {
         store_db_fail(err, s->db, "the database is unreadable or damaged");

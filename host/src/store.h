@@ -11,12 +11,15 @@
 #include "listfile.h"
 #include "minisign.h"
 
+#define CONTENT_DIGEST_TEXT_BYTES 129   /* CONTENT_DIGEST_HEX_BYTES, for readers that do not compute it */
+
 typedef struct {
     int64_t version, issued, expires, imported_at;
     int64_t entries, accounts;
     char issuer[LIST_FIELD_BYTES];
     char key_id[MINISIGN_KEY_ID_HEX_BYTES];
     char elections_json[LIST_ELECTIONS_JSON_BYTES];
+    char content_digest[CONTENT_DIGEST_TEXT_BYTES];   /* content_digest.h; "" in older databases */
 } store_meta;
 
 typedef struct store store;

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "os.h"
+#include "content_digest.h"
 #include "store_sqlite.h"
 
 struct store_builder {
@@ -17,6 +18,7 @@ struct store_builder {
     sqlite3_stmt *add_entity, *add_account;
     char *path;
     int64_t entries, accounts;
+    content_digest digest;   /* of the rows added */
 };
 
 static const char SCHEMA_SQL[] =
@@ -95,6 +97,7 @@ int store_builder_add(store_builder *b, const list_entry *entry, netral_error *e
             return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed twice", platform_name(a->platform), a->account);
         if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
         if (step != SQLITE_DONE) return store_db_fail(err, b->db, "cannot write the new database");
+        content_digest_add(&b->digest, a, e);
         b->accounts++;
     }
     b->entries++;
@@ -128,6 +131,7 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
 
     meta->entries = b->entries;
     meta->accounts = b->accounts;
+    content_digest_hex(&b->digest, meta->content_digest);
     if (sqlite3_prepare_v2(b->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot write the new database");
         goto done;
@@ -137,7 +141,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
         put_meta_int(b, put, "imported_at", meta->imported_at, err) ||
         put_meta_int(b, put, "entries", meta->entries, err) || put_meta_int(b, put, "accounts", meta->accounts, err) ||
         put_meta_text(b, put, "issuer", meta->issuer, err) || put_meta_text(b, put, "key_id", meta->key_id, err) ||
-        put_meta_text(b, put, "elections", meta->elections_json, err))
+        put_meta_text(b, put, "elections", meta->elections_json, err) ||
+        put_meta_text(b, put, "content_digest", meta->content_digest, err))
         goto done;
     sqlite3_finalize(put);
     put = NULL;

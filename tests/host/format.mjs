@@ -1,6 +1,7 @@
 // What crosses the wire and the disk, independent of any built binary: native messaging
 // frames and signed-list text. Shared by the Linux black-box tests (lib.mjs) and the Windows
 // ones (tests/windows/), which run other binaries.
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 
 // ---- native messaging frames ----
@@ -83,3 +84,17 @@ export function listText({ version = 1, issued = '2026-01-01T00:00:00Z', expires
   return [head, ...entries].map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
 }
 
+
+// The content digest of a list (host/src/content_digest.h), computed independently: per row
+// (platform, canonical account, entity fields) BLAKE2b-512 of the fields each followed by "\n",
+// added lane by lane (eight little-endian 64-bit lanes, modulo 2^64). ROWS must hold canonical
+// accounts already.
+export function contentDigest(rows) {
+  const lanes = Array(8).fill(0n);
+  for (const { platform, account, entity } of rows) {
+    const fields = [platform, account, entity.name, entity.role ?? '', entity.party ?? '', entity.election ?? '', entity.region ?? ''];
+    const hash = createHash('blake2b512').update(fields.map((f) => `${f}\n`).join('')).digest();
+    for (let l = 0; l < 8; l++) lanes[l] = (lanes[l] + hash.readBigUInt64LE(l * 8)) & 0xffffffffffffffffn;
+  }
+  return lanes.map((v) => v.toString(16).padStart(16, '0')).join('');
+}

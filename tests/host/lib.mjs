@@ -49,7 +49,7 @@ export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LISTED: 3, UNKNOWN: 4 };
 // never a way to wait for something.
 export const GUARD_MS = 60_000;
 
-export { DEFAULT_ELECTION, defaultEntries, encodeFrame, FrameDecoder, lengthPrefix, listText } from './format.mjs';
+export { DEFAULT_ELECTION, contentDigest, defaultEntries, encodeFrame, FrameDecoder, lengthPrefix, listText } from './format.mjs';
 import { DEFAULT_ELECTION, encodeFrame, FrameDecoder, listText } from './format.mjs';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

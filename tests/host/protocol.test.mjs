@@ -35,8 +35,9 @@ describe('hello and status', () => {
     const host = sb.host();
     const reply = await host.request({ id: 'h', type: 'hello' });
     assert.equal(reply.list_problem, undefined);
-    const { imported, ...list } = reply.list;
+    const { imported, content_digest: digest, ...list } = reply.list;
     assert.match(imported, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.match(digest, /^[0-9a-f]{128}$/);
     assert.deepEqual(list, {
       version: 5, issuer: 'Authority ü', issued: '2026-02-03T04:05:06Z', expires: '2098-07-08T09:10:11Z',
       entries: defaultEntries().length, accounts: 7, key_id: key.id, elections: [DEFAULT_ELECTION], stale: false,
