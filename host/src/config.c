@@ -65,6 +65,7 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
                 snprintf(out->first_problem, sizeof out->first_problem, "%.100s: %.300s", ent->d_name, key_err.msg);
         } else {
             snprintf(out->names[out->count], sizeof out->names[out->count], "%s", ent->d_name);
+            out->roles[out->count] = ends_with(ent->d_name, INDEX_KEY_SUFFIX) ? KEY_ROLE_INDEX : KEY_ROLE_LIST;
             out->count++;
         }
         free(text);
@@ -85,9 +86,12 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
 }
 
 const minisign_pubkey *trusted_keys_find(const trusted_keys *keys,
-                                         const unsigned char keynum[MINISIGN_KEYNUM_BYTES])
+                                         const unsigned char keynum[MINISIGN_KEYNUM_BYTES], key_role *role)
 {
-    for (size_t i = 0; i < keys->count; i++)
-        if (memcmp(keys->keys[i].keynum, keynum, MINISIGN_KEYNUM_BYTES) == 0) return &keys->keys[i];
+    for (size_t i = 0; i < keys->count; i++) {
+        if (memcmp(keys->keys[i].keynum, keynum, MINISIGN_KEYNUM_BYTES) != 0) continue;
+        if (role != NULL) *role = keys->roles[i];
+        return &keys->keys[i];
+    }
     return NULL;
 }

@@ -37,8 +37,15 @@ typedef struct {
 
 int paths_resolve(netral_paths *out, netral_error *err);
 
+/* What a trusted key may sign. A key file named NAME.index.pub is an online key that may only
+ * say which list is current (the repository's index); any other NAME.pub signs lists, deltas and
+ * indexes. So a stolen index key cannot add or remove a single account. */
+typedef enum { KEY_ROLE_LIST, KEY_ROLE_INDEX } key_role;
+#define INDEX_KEY_SUFFIX ".index.pub"
+
 typedef struct {
     minisign_pubkey keys[MAX_TRUSTED_KEYS];
+    key_role roles[MAX_TRUSTED_KEYS];
     char names[MAX_TRUSTED_KEYS][64];     /* the file each came from */
     size_t count;
     size_t rejected;                      /* .pub files that did not parse */
@@ -52,7 +59,8 @@ typedef struct {
 /* Loads CONFIG/keys/ *.pub. A missing directory means no keys; a bad file is counted and
  * described in first_problem, and does not stop the others from loading; see also refused. */
 int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error *err);
+/* The trusted key with KEYNUM, or NULL; *role (when not NULL) says what it may sign. */
 const minisign_pubkey *trusted_keys_find(const trusted_keys *keys,
-                                         const unsigned char keynum[MINISIGN_KEYNUM_BYTES]);
+                                         const unsigned char keynum[MINISIGN_KEYNUM_BYTES], key_role *role);
 
 #endif

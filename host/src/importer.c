@@ -154,9 +154,12 @@ static int find_signer(const netral_paths *paths, const trusted_keys *keys, cons
     if (keys->count == 0)
         return netral_fail(err, NETRAL_E_KEY, "no trusted key in %s%c" KEYS_SUBDIR " (the list is signed by key %s)",
                            paths->config_dir, OS_DIR_SEPARATOR, id);
-    found = trusted_keys_find(keys, sig->keynum);
+    key_role role;
+    found = trusted_keys_find(keys, sig->keynum, &role);
     if (found == NULL)
         return netral_fail(err, NETRAL_E_KEY, "the list is signed by key %s, which is not a trusted key", id);
+    if (role != KEY_ROLE_LIST)
+        return netral_fail(err, NETRAL_E_KEY, "the list is signed by key %s, which may only sign the index", id);
     *key = *found;
     return 0;
 }
