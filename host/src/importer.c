@@ -20,6 +20,7 @@
 #include "listfile.h"
 #include "os.h"
 #include "store_build.h"
+#include "store_patch.h"
 
 /* Names in the data directory. The kept pair (LIST_COPY_FILE and its .minisig) is exactly the
  * bytes last verified; the staged files are an import in progress, which only the import
@@ -27,6 +28,8 @@
 #define STAGED_LIST ".list.jsonl.new"
 #define STAGED_SIG ".list.jsonl.minisig.new"
 #define STAGED_DB ".netral.db.new"
+#define STAGED_DELTA ".delta.jsonl.new"
+#define FLOOR_FILE "floor.json"         /* the newest version installed, and its content digest */
 #define COPY_SIG_FILE LIST_COPY_FILE ".minisig"
 #define TMP_MARK ".tmp-"          /* file_write_atomic's temporary files: NAME.tmp-PID */
 #define OLD_PROBE_MARK ".check-"  /* probes of earlier versions: .list.jsonl.new.check-PID */
@@ -37,8 +40,15 @@
 typedef struct {
     char lock[NETRAL_PATH_BYTES], staged_list[NETRAL_PATH_BYTES], staged_sig[NETRAL_PATH_BYTES];
     char staged_db[NETRAL_PATH_BYTES], list_copy[NETRAL_PATH_BYTES], sig_copy[NETRAL_PATH_BYTES];
-    char last_import[NETRAL_PATH_BYTES];
+    char last_import[NETRAL_PATH_BYTES], staged_delta[NETRAL_PATH_BYTES], floor[NETRAL_PATH_BYTES];
 } import_paths;
+
+/* The newest list ever installed here, by an import or a delta: rollback protection that holds
+ * when the database is lost and the kept list is older (a delta installed a newer version). */
+typedef struct {
+    int64_t version;
+    char content_digest[LIST_DIGEST_HEX_BYTES];
+} install_floor;
 
 /* What a verified list says of itself, with the digest that identifies its bytes. */
 typedef struct {
@@ -55,7 +65,9 @@ static int import_paths_make(const netral_paths *p, import_paths *out, netral_er
                    path_join(out->staged_db, sizeof out->staged_db, d, STAGED_DB, err) ||
                    path_join(out->list_copy, sizeof out->list_copy, d, LIST_COPY_FILE, err) ||
                    path_join(out->sig_copy, sizeof out->sig_copy, d, COPY_SIG_FILE, err) ||
-                   path_join(out->last_import, sizeof out->last_import, d, LAST_IMPORT_FILE, err)
+                   path_join(out->last_import, sizeof out->last_import, d, LAST_IMPORT_FILE, err) ||
+                   path_join(out->staged_delta, sizeof out->staged_delta, d, STAGED_DELTA, err) ||
+                   path_join(out->floor, sizeof out->floor, d, FLOOR_FILE, err)
                ? -1
                : 0;
 }
@@ -224,6 +236,7 @@ static void remove_leftovers(const netral_paths *paths, const import_paths *ip)
     DIR *d = opendir(paths->data_dir);
     struct dirent *ent;
     (void)unlink(ip->staged_db);
+    (void)unlink(ip->staged_delta);
     if (d == NULL) return;
     while ((ent = readdir(d)) != NULL) {
         char file[NETRAL_PATH_BYTES];
@@ -262,6 +275,38 @@ static void settle_kept_pair(const netral_paths *paths, const trusted_keys *keys
     if (best_list == 1 || best_sig == 1) (void)fsync_parent_dir(ip->list_copy, &ignored);
     (void)unlink(ip->staged_list);
     (void)unlink(ip->staged_sig);
+}
+
+static void read_floor(const import_paths *ip, install_floor *out)
+{
+    char *text = NULL;
+    size_t len = 0;
+    netral_error ignored;
+    json_problem problem;
+    cJSON *o = NULL;
+    memset(out, 0, sizeof *out);
+    if (file_read_bounded(ip->floor, 4096, &text, &len, &ignored) != 0) return;
+    o = json_parse_exact(text, len, &problem);
+    if (problem == JSON_OK && cJSON_IsObject(o)) {
+        const cJSON *version = cJSON_GetObjectItemCaseSensitive(o, "version");
+        const cJSON *digest = cJSON_GetObjectItemCaseSensitive(o, "content_digest");
+        if (cJSON_IsNumber(version) && version->valuedouble >= 1 && version->valuedouble < 9007199254740992.0 &&
+            cJSON_IsString(digest) && strlen(digest->valuestring) == LIST_DIGEST_HEX_BYTES - 1) {
+            out->version = (int64_t)version->valuedouble;
+            memcpy(out->content_digest, digest->valuestring, LIST_DIGEST_HEX_BYTES);
+        }
+    }
+    cJSON_Delete(o);
+    free(text);
+}
+
+static int write_floor(const import_paths *ip, const store_meta *meta, netral_error *err)
+{
+    char text[256];
+    int n = snprintf(text, sizeof text, "{\"version\":%lld,\"content_digest\":\"%s\"}", (long long)meta->version,
+                     meta->content_digest);
+    if (n < 0 || (size_t)n >= sizeof text) return netral_fail(err, NETRAL_E_IO, "cannot record the installed version");
+    return file_write_atomic(ip->floor, text, (size_t)n, err);
 }
 
 /* The version the installed database holds, or 0 when there is none that can be read. */
@@ -364,18 +409,28 @@ static int check_list_file(const char *list_path, netral_error *err)
     return 0;
 }
 
-/* Whether list H (with content HASH) may replace what is installed: newer than both the database
- * and the kept verified list; or exactly the kept list again while the database lacks it (a
- * repair). Anything older is refused, whatever happened to the database. */
+/* Whether list H (with content HASH) may replace what is installed: newer than the database, the
+ * kept verified list and the recorded floor; or exactly what was installed again while the
+ * database lacks it (a repair): the kept list's bytes, or the floor's content (then *DIGEST_TO_MATCH
+ * is set, to be compared once the database is built). Anything older is refused. */
 static int check_version(const list_header *h, const unsigned char hash[MINISIGN_HASH_BYTES], int64_t db_version,
-                         const verified_list *kept, import_result *out, netral_error *err)
+                         const verified_list *kept, const install_floor *floor_record, import_result *out,
+                         const char **digest_to_match, netral_error *err)
 {
     int64_t floor = db_version > kept->version ? db_version : kept->version;
+    if (floor_record->version > floor) floor = floor_record->version;
     out->previous_version = floor;
+    *digest_to_match = NULL;
     if (h->version > floor) return 0;
     if (h->version == floor && db_version < floor) {
-        if (sodium_memcmp(hash, kept->hash, MINISIGN_HASH_BYTES) == 0) {
+        if (kept->version == floor) {   /* the kept list's very bytes, nothing else */
+            if (sodium_memcmp(hash, kept->hash, MINISIGN_HASH_BYTES) == 0) {
+                out->repaired = 1;
+                return 0;
+            }
+        } else if (floor_record->version == floor) {   /* installed by a delta: the same content */
             out->repaired = 1;
+            *digest_to_match = floor_record->content_digest;
             return 0;
         }
         return netral_fail(err, NETRAL_E_ROLLBACK,
@@ -422,7 +477,15 @@ int kept_list_check(const netral_paths *paths, const trusted_keys *keys, char *l
 int import_list(const netral_paths *paths, const char *list_path, const char *sig_path,
                 import_result *out, netral_error *err)
 {
+    return import_list_expecting(paths, list_path, sig_path, NULL, out, err);
+}
+
+int import_list_expecting(const netral_paths *paths, const char *list_path, const char *sig_path,
+                          const char *expected_digest, import_result *out, netral_error *err)
+{
     import_paths ip;
+    install_floor floor_record;
+    const char *digest_to_match = NULL;
     minisign_sig *sig = malloc(sizeof *sig);
     line_reader *r = malloc(sizeof *r);
     list_header *h = malloc(sizeof *h);
@@ -468,6 +531,7 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
 
     remove_leftovers(paths, &ip);
     settle_kept_pair(paths, keys, &ip, &kept);
+    read_floor(&ip, &floor_record);
     db_version = database_version(paths);
 
     if (copy_and_hash(list_path, ip.staged_list, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
@@ -492,10 +556,21 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         }
         if (list_parse_header(line, len, h, err) != 0) goto done;
     }
-    if (check_version(h, hash, db_version, &kept, out, err) != 0 || check_dates(h, err) != 0) goto done;
+    if (check_version(h, hash, db_version, &kept, &floor_record, out, &digest_to_match, err) != 0 ||
+        check_dates(h, err) != 0)
+        goto done;
     if (build_database(&ip, r, h, out, err) != 0) goto done;
     if (h->content_digest[0] != '\0' && strcmp(h->content_digest, out->meta.content_digest) != 0) {
         netral_fail(err, NETRAL_E_FORMAT, "the entries do not add up to the content digest in the header");
+        goto done;
+    }
+    if (expected_digest != NULL && strcmp(expected_digest, out->meta.content_digest) != 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "the list's entries are not the content the index names");
+        goto done;
+    }
+    if (digest_to_match != NULL && strcmp(digest_to_match, out->meta.content_digest) != 0) {
+        netral_fail(err, NETRAL_E_ROLLBACK, "list version %lld is not the content installed before: only the same "
+                    "list can repair the database, or a newer one replace it", (long long)h->version);
         goto done;
     }
     if (file_write_atomic(ip.staged_sig, sig_text, sig_len, err) != 0) goto done;   /* the bytes verified */
@@ -506,6 +581,7 @@ int import_list(const netral_paths *paths, const char *list_path, const char *si
         goto done;
     }
     if (fsync_parent_dir(paths->db_path, err) != 0) goto done;
+    if (write_floor(&ip, &out->meta, err) != 0) goto done;
 
     /* Keep the verified pair (for audits and repairs): signature, then list. A kill between the
      * two is settled by the next import (settle_kept_pair). */
@@ -528,5 +604,169 @@ done:
     free(sig);
     free(r);
     free(h);
+    return rc;
+}
+
+/* Applies the verified delta at STAGED (its header in D) onto a copy of the database. */
+static int apply_delta(const netral_paths *paths, const import_paths *ip, line_reader *r, const delta_header *d,
+                       import_result *out, netral_error *err)
+{
+    store_patch *patch = NULL;
+    delta_op *op = malloc(sizeof *op);
+    const char *line;
+    size_t len;
+    int got, rc = -1, removing = 1;
+
+    if (op == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    if (store_patch_begin(paths->db_path, ip->staged_db, &patch, err) != 0) goto done;
+    while ((got = line_reader_next(r, &line, &len, err)) == 1) {
+        netral_error op_err;
+        if (delta_parse_op(line, len, op, &op_err) != 0 ||
+            (op->add ? store_patch_add(patch, &op->account, &op->entity, &op_err)
+                     : store_patch_remove(patch, &op->account, &op_err)) != 0) {
+            netral_fail(err, op_err.code, "delta line %llu: %s", (unsigned long long)r->line_number, op_err.msg);
+            goto done;
+        }
+        if (!op->add && !removing) {
+            netral_fail(err, NETRAL_E_FORMAT, "delta line %llu: removals come before additions",
+                        (unsigned long long)r->line_number);
+            goto done;
+        }
+        if (op->add) removing = 0;
+    }
+    if (got < 0) goto done;
+    out->meta.version = d->to;
+    out->meta.issued = d->header.issued;
+    out->meta.expires = d->header.expires;
+    out->meta.imported_at = netral_now();
+    out->meta.entries = d->entries;
+    snprintf(out->meta.issuer, sizeof out->meta.issuer, "%s", d->header.issuer);
+    snprintf(out->meta.elections_json, sizeof out->meta.elections_json, "%s", d->header.elections_json);
+    rc = store_patch_finish(patch, &out->meta, err);
+    patch = NULL;   /* finished, or aborted by finish */
+done:
+    store_patch_abort(patch);
+    free(op);
+    return rc;
+}
+
+int import_delta(const netral_paths *paths, const char *delta_path, const char *sig_path, const char *expected_digest,
+                 import_result *out, int *not_applicable, netral_error *err)
+{
+    import_paths ip;
+    minisign_sig *sig = malloc(sizeof *sig);
+    line_reader *r = malloc(sizeof *r);
+    delta_header *d = malloc(sizeof *d);
+    store_meta *installed = malloc(sizeof *installed);
+    trusted_keys *keys = NULL;
+    minisign_pubkey key;
+    verified_list kept;
+    install_floor floor_record;
+    unsigned char hash[MINISIGN_HASH_BYTES];
+    char *sig_text = NULL, why[NETRAL_ERROR_MSG_BYTES - 16];
+    size_t sig_len = 0;
+    int lock_fd = -1, fd = -1, rc = -1, recorded = 0;
+    store *db = NULL;
+
+    memset(out, 0, sizeof *out);
+    *not_applicable = 0;
+    if (sig == NULL || r == NULL || d == NULL || installed == NULL) {
+        netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if (import_paths_make(paths, &ip, err) != 0) goto done;
+    if (os_check_private(paths->data_dir, why, sizeof why) != 0) {
+        netral_fail(err, NETRAL_E_IO, "%s", why);
+        goto done;
+    }
+    lock_fd = os_open_locked(ip.lock);
+    if (lock_fd < 0) {
+        if (errno == EWOULDBLOCK) netral_fail(err, NETRAL_E_BUSY, "another import is running");
+        else netral_fail(err, NETRAL_E_IO, "cannot lock %s: %s", ip.lock, strerror(errno));
+        goto done;
+    }
+    recorded = 1;
+    if (check_list_file(delta_path, err) != 0) goto done;
+    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0) goto done;
+    if ((keys = load_keys(paths, err)) == NULL) goto done;
+    if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
+    remove_leftovers(paths, &ip);
+    settle_kept_pair(paths, keys, &ip, &kept);
+    read_floor(&ip, &floor_record);
+
+    if (copy_and_hash(delta_path, ip.staged_delta, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
+        goto done;
+    minisign_key_id_hex(sig->keynum, out->meta.key_id);
+    fd = os_open_read(ip.staged_delta);
+    if (fd < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", ip.staged_delta, strerror(errno));
+        goto done;
+    }
+    line_reader_init(r, fd);
+    {
+        const char *line;
+        size_t len;
+        int got = line_reader_next(r, &line, &len, err);
+        if (got < 0) goto done;
+        if (got == 0 || delta_parse_header(line, len, d, err) != 0) {
+            if (got == 0) netral_fail(err, NETRAL_E_FORMAT, "the delta is empty");
+            goto done;
+        }
+    }
+    /* Exactly its base: the installed version and content. */
+    if (store_open(paths->db_path, &db, err) != 0 || store_get_meta(db, installed, err) != 0) {
+        *not_applicable = 1;
+        goto done;
+    }
+    store_close(db);
+    db = NULL;
+    if (installed->version != d->from || strcmp(installed->content_digest, d->from_digest) != 0) {
+        *not_applicable = 1;
+        netral_fail(err, NETRAL_E_FORMAT, "the delta leads from version %lld, and version %lld (of other content) is "
+                    "installed", (long long)d->from, (long long)installed->version);
+        goto done;
+    }
+    {
+        int64_t floor = installed->version > kept.version ? installed->version : kept.version;
+        if (floor_record.version > floor) floor = floor_record.version;
+        out->previous_version = installed->version;
+        if (d->to <= floor) {
+            netral_fail(err, NETRAL_E_ROLLBACK, "the delta leads to version %lld, not newer than version %lld",
+                        (long long)d->to, (long long)floor);
+            goto done;
+        }
+    }
+    if (check_dates(&d->header, err) != 0) goto done;
+    if (apply_delta(paths, &ip, r, d, out, err) != 0) {
+        *not_applicable = err->code == NETRAL_E_FORMAT;
+        goto done;
+    }
+    if (strcmp(out->meta.content_digest, d->to_digest) != 0 ||
+        (expected_digest != NULL && strcmp(out->meta.content_digest, expected_digest) != 0)) {
+        *not_applicable = 1;
+        netral_fail(err, NETRAL_E_FORMAT, "the delta does not add up to the content it names: the full list is needed");
+        goto done;
+    }
+    if (os_replace(ip.staged_db, paths->db_path) != 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot install the new database: %s", strerror(errno));
+        goto done;
+    }
+    if (fsync_parent_dir(paths->db_path, err) != 0 || write_floor(&ip, &out->meta, err) != 0) goto done;
+    rc = 0;
+done:
+    if (recorded) {
+        record_outcome(&ip, delta_path, out, rc == 0 ? NULL : err);
+        (void)unlink(ip.staged_delta);
+        (void)unlink(ip.staged_db);
+    }
+    store_close(db);
+    if (fd >= 0) close(fd);
+    if (lock_fd >= 0) close(lock_fd);
+    free(sig_text);
+    free(keys);
+    free(sig);
+    free(r);
+    free(d);
+    free(installed);
     return rc;
 }

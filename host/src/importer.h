@@ -29,6 +29,19 @@ typedef struct {
 int import_list(const netral_paths *paths, const char *list_path, const char *sig_path,
                 import_result *out, netral_error *err);
 
+/* import_list, and the list's content must be EXPECTED_DIGEST (named by a verified index). */
+int import_list_expecting(const netral_paths *paths, const char *list_path, const char *sig_path,
+                          const char *expected_digest, import_result *out, netral_error *err);
+
+/* Installs the delta DELTA_PATH, signed by SIG_PATH with a trusted list key (docs/updates.md):
+ * only onto exactly its base (version and content digest of the installed database), only to a
+ * version newer than anything installed before, and only when the result adds up to the digest
+ * it names (and to EXPECTED_DIGEST, from a verified index, when not NULL). The database is
+ * changed as a copy renamed into place: until then the old list answers. On NETRAL_E_FORMAT or
+ * NETRAL_E_ROLLBACK with *not_applicable set the delta does not fit this laptop: fetch the list. */
+int import_delta(const netral_paths *paths, const char *delta_path, const char *sig_path, const char *expected_digest,
+                 import_result *out, int *not_applicable, netral_error *err);
+
 /* The kept verified list in the data directory (its path in LIST_PATH): 1 with *version when it
  * and its signature verify together with KEYS, 0 when there is none, -1 when they do not (an
  * import was interrupted, or someone changed them). For doctor. */

@@ -76,6 +76,21 @@ static int read_positive_integer(const cJSON *obj, const char *name, int64_t *ou
     return 0;
 }
 
+static int is_digest_text(const char *text)
+{
+    return strlen(text) == LIST_DIGEST_HEX_BYTES - 1 && strspn(text, "0123456789abcdef") == LIST_DIGEST_HEX_BYTES - 1;
+}
+
+static int read_count(const cJSON *obj, const char *name, int64_t *out, netral_error *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!cJSON_IsNumber(item) || item->valuedouble < 0 || item->valuedouble > MAX_SAFE_INTEGER ||
+        floor(item->valuedouble) != item->valuedouble)
+        return netral_fail(err, NETRAL_E_FORMAT, "\"%s\" must be a whole number from 0 to 2^53-1", name);
+    *out = (int64_t)item->valuedouble;
+    return 0;
+}
+
 static int copy_elections(const cJSON *header, char out[LIST_ELECTIONS_JSON_BYTES], netral_error *err)
 {
     const cJSON *elections = cJSON_GetObjectItemCaseSensitive(header, "elections");
@@ -104,43 +119,38 @@ done:
     return rc;
 }
 
-int list_parse_header(const char *line, size_t len, list_header *out, netral_error *err)
+int list_header_from_object(const cJSON *h, list_header *out, netral_error *err)
 {
-    cJSON *h = parse_object(line, len, "the header line", err);
-    int rc = -1;
-    if (h == NULL) return -1;
-
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(h, "format");
     const cJSON *format_version = cJSON_GetObjectItemCaseSensitive(h, "format_version");
-    if (!cJSON_IsString(format) || strcmp(format->valuestring, LIST_FORMAT_NAME) != 0) {
-        netral_fail(err, NETRAL_E_FORMAT, "not a Netral list: the header needs \"format\": \"%s\"", LIST_FORMAT_NAME);
-        goto done;
-    }
-    if (!cJSON_IsNumber(format_version) || format_version->valuedouble != LIST_FORMAT_VERSION) {
-        netral_fail(err, NETRAL_E_FORMAT, "unsupported list format version (this host reads version %d)",
-                    LIST_FORMAT_VERSION);
-        goto done;
-    }
+    if (!cJSON_IsObject(h)) return netral_fail(err, NETRAL_E_FORMAT, "the list header must be an object");
+    if (!cJSON_IsString(format) || strcmp(format->valuestring, LIST_FORMAT_NAME) != 0)
+        return netral_fail(err, NETRAL_E_FORMAT, "not a Netral list: the header needs \"format\": \"%s\"",
+                           LIST_FORMAT_NAME);
+    if (!cJSON_IsNumber(format_version) || format_version->valuedouble != LIST_FORMAT_VERSION)
+        return netral_fail(err, NETRAL_E_FORMAT, "unsupported list format version (this host reads version %d)",
+                           LIST_FORMAT_VERSION);
     if (read_positive_integer(h, "version", &out->version, err) != 0 ||
         read_time(h, "issued", &out->issued, err) != 0 || read_time(h, "expires", &out->expires, err) != 0 ||
         copy_string(h, "issuer", 1, out->issuer, err) != 0 || copy_elections(h, out->elections_json, err) != 0)
-        goto done;
-    if (out->expires <= out->issued) {
-        netral_fail(err, NETRAL_E_FORMAT, "the list expires before it is issued");
-        goto done;
-    }
+        return -1;
+    if (out->expires <= out->issued) return netral_fail(err, NETRAL_E_FORMAT, "the list expires before it is issued");
     out->content_digest[0] = '\0';
     const cJSON *digest = cJSON_GetObjectItemCaseSensitive(h, "content_digest");
     if (digest != NULL) {
-        if (!cJSON_IsString(digest) || strlen(digest->valuestring) != sizeof out->content_digest - 1 ||
-            strspn(digest->valuestring, "0123456789abcdef") != sizeof out->content_digest - 1) {
-            netral_fail(err, NETRAL_E_FORMAT, "\"content_digest\" must be 128 lower-case hex digits");
-            goto done;
-        }
+        if (!cJSON_IsString(digest) || !is_digest_text(digest->valuestring))
+            return netral_fail(err, NETRAL_E_FORMAT, "\"content_digest\" must be 128 lower-case hex digits");
         memcpy(out->content_digest, digest->valuestring, sizeof out->content_digest);
     }
-    rc = 0;
-done:
+    return 0;
+}
+
+int list_parse_header(const char *line, size_t len, list_header *out, netral_error *err)
+{
+    cJSON *h = parse_object(line, len, "the header line", err);
+    int rc;
+    if (h == NULL) return -1;
+    rc = list_header_from_object(h, out, err);
     cJSON_Delete(h);
     return rc;
 }
@@ -181,19 +191,101 @@ int list_parse_entry(const char *line, size_t len, list_entry *out, netral_error
         }
         out->account_count++;
     }
-    if (!cJSON_IsObject(entity)) {
-        netral_fail(err, NETRAL_E_FORMAT, "\"entity\" must be an object");
-        goto done;
-    }
-    if (copy_string(entity, "name", 1, out->entity.name, err) != 0 ||
-        copy_string(entity, "role", 0, out->entity.role, err) != 0 ||
-        copy_string(entity, "party", 0, out->entity.party, err) != 0 ||
-        copy_string(entity, "election", 0, out->entity.election, err) != 0 ||
-        copy_string(entity, "region", 0, out->entity.region, err) != 0)
-        goto done;
+    if (list_entity_from_object(entity, &out->entity, err) != 0) goto done;
     rc = 0;
 done:
     cJSON_Delete(e);
+    return rc;
+}
+
+int list_entity_from_object(const cJSON *entity, list_entity *out, netral_error *err)
+{
+    if (!cJSON_IsObject(entity)) return netral_fail(err, NETRAL_E_FORMAT, "\"entity\" must be an object");
+    if (copy_string(entity, "name", 1, out->name, err) != 0 || copy_string(entity, "role", 0, out->role, err) != 0 ||
+        copy_string(entity, "party", 0, out->party, err) != 0 ||
+        copy_string(entity, "election", 0, out->election, err) != 0 ||
+        copy_string(entity, "region", 0, out->region, err) != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- deltas ---- */
+
+static int copy_digest(const cJSON *obj, const char *name, char out[LIST_DIGEST_HEX_BYTES], netral_error *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!cJSON_IsString(item) || !is_digest_text(item->valuestring))
+        return netral_fail(err, NETRAL_E_FORMAT, "\"%s\" must be 128 lower-case hex digits", name);
+    memcpy(out, item->valuestring, LIST_DIGEST_HEX_BYTES);
+    return 0;
+}
+
+int delta_parse_header(const char *line, size_t len, delta_header *out, netral_error *err)
+{
+    cJSON *h = parse_object(line, len, "the delta's header line", err);
+    const cJSON *format, *format_version;
+    int rc = -1;
+    if (h == NULL) return -1;
+    format = cJSON_GetObjectItemCaseSensitive(h, "format");
+    format_version = cJSON_GetObjectItemCaseSensitive(h, "format_version");
+    if (!cJSON_IsString(format) || strcmp(format->valuestring, DELTA_FORMAT_NAME) != 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "not a Netral delta: the header needs \"format\": \"%s\"", DELTA_FORMAT_NAME);
+        goto done;
+    }
+    if (!cJSON_IsNumber(format_version) || format_version->valuedouble != DELTA_FORMAT_VERSION) {
+        netral_fail(err, NETRAL_E_FORMAT, "unsupported delta format version (this host reads version %d)",
+                    DELTA_FORMAT_VERSION);
+        goto done;
+    }
+    if (read_positive_integer(h, "from", &out->from, err) != 0 || read_positive_integer(h, "to", &out->to, err) != 0 ||
+        copy_digest(h, "from_digest", out->from_digest, err) != 0 || copy_digest(h, "to_digest", out->to_digest, err) != 0 ||
+        read_count(h, "entries", &out->entries, err) != 0 || read_count(h, "accounts", &out->accounts, err) != 0 ||
+        list_header_from_object(cJSON_GetObjectItemCaseSensitive(h, "header"), &out->header, err) != 0)
+        goto done;
+    if (out->to <= out->from || out->header.version != out->to) {
+        netral_fail(err, NETRAL_E_FORMAT, "the delta must lead from a version to a later one, and name its header");
+        goto done;
+    }
+    rc = 0;
+done:
+    cJSON_Delete(h);
+    return rc;
+}
+
+int delta_parse_op(const char *line, size_t len, delta_op *out, netral_error *err)
+{
+    cJSON *o = parse_object(line, len, "the operation", err);
+    const cJSON *remove, *add, *body, *platform_item, *account_item;
+    netral_platform platform;
+    netral_error account_err;
+    int rc = -1;
+    if (o == NULL) return -1;
+    remove = cJSON_GetObjectItemCaseSensitive(o, "remove");
+    add = cJSON_GetObjectItemCaseSensitive(o, "add");
+    if ((remove == NULL) == (add == NULL) || cJSON_GetArraySize(o) != 1) {
+        netral_fail(err, NETRAL_E_FORMAT, "an operation is {\"remove\": …} or {\"add\": …}");
+        goto done;
+    }
+    out->add = add != NULL;
+    body = add != NULL ? add : remove;
+    platform_item = cJSON_GetObjectItemCaseSensitive(body, "platform");
+    account_item = cJSON_GetObjectItemCaseSensitive(body, "account");
+    if (!cJSON_IsString(platform_item) ||
+        platform_parse(platform_item->valuestring, strlen(platform_item->valuestring), &platform) != 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be one of x, instagram, facebook, tiktok, youtube, threads");
+        goto done;
+    }
+    if (!cJSON_IsString(account_item) ||
+        account_normalize(platform, account_item->valuestring, strlen(account_item->valuestring), &out->account,
+                          &account_err) != 0) {
+        netral_fail(err, NETRAL_E_FORMAT, "\"account\" is not an account of that platform");
+        goto done;
+    }
+    if (out->add && list_entity_from_object(cJSON_GetObjectItemCaseSensitive(body, "entity"), &out->entity, err) != 0)
+        goto done;
+    rc = 0;
+done:
+    cJSON_Delete(o);
     return rc;
 }
 

@@ -14,13 +14,16 @@
 #define LIST_FORMAT_VERSION 1
 #define LIST_FIELD_BYTES (MAX_ENTITY_FIELD_BYTES + 1)
 #define LIST_ELECTIONS_JSON_BYTES (MAX_ELECTIONS * (2 * MAX_ENTITY_FIELD_BYTES + 4) + 3)
+#define LIST_DIGEST_HEX_BYTES 129   /* a content digest (content_digest.h) as hex, and a NUL */
+#define DELTA_FORMAT_NAME "netral-delta"
+#define DELTA_FORMAT_VERSION 1
 
 typedef struct {
     int64_t version;                  /* strictly increasing from one list to the next */
     int64_t issued, expires;          /* seconds since the epoch, UTC */
     char issuer[LIST_FIELD_BYTES];
     char elections_json[LIST_ELECTIONS_JSON_BYTES];   /* compact JSON array of strings */
-    char content_digest[129];         /* optional: what the entries must add up to (content_digest.h) */
+    char content_digest[LIST_DIGEST_HEX_BYTES];   /* optional: what the entries must add up to */
 } list_header;
 
 typedef struct {
@@ -39,6 +42,28 @@ typedef struct {
 
 int list_parse_header(const char *line, size_t len, list_header *out, netral_error *err);
 int list_parse_entry(const char *line, size_t len, list_entry *out, netral_error *err);
+
+/* The same checks on a parsed JSON object (a delta carries its new list's header). */
+struct cJSON;
+int list_header_from_object(const struct cJSON *header, list_header *out, netral_error *err);
+int list_entity_from_object(const struct cJSON *entity, list_entity *out, netral_error *err);
+
+/* A delta (docs/updates.md): line 1 says from which list to which, then one operation a line. */
+typedef struct {
+    int64_t from, to;
+    char from_digest[LIST_DIGEST_HEX_BYTES], to_digest[LIST_DIGEST_HEX_BYTES];
+    int64_t entries, accounts;        /* of the list it leads to */
+    list_header header;               /* of the list it leads to */
+} delta_header;
+
+typedef struct {
+    int add;                          /* 1: list ACCOUNT for ENTITY; 0: remove ACCOUNT */
+    account_ref account;
+    list_entity entity;
+} delta_op;
+
+int delta_parse_header(const char *line, size_t len, delta_header *out, netral_error *err);
+int delta_parse_op(const char *line, size_t len, delta_op *out, netral_error *err);
 
 /* Reads a file line by line through a fixed buffer: no line may exceed MAX_LIST_LINE_BYTES. */
 typedef struct {

@@ -390,7 +390,7 @@ export class Sandbox {
 }
 
 // The files an installed list leaves in DATA, and nothing else: no staged files or journals.
-export const SETTLED_DATA_FILES = ['import.lock', 'last-import.json', 'list.jsonl', 'list.jsonl.minisig', 'netral.db'];
+export const SETTLED_DATA_FILES = ['floor.json', 'import.lock', 'last-import.json', 'list.jsonl', 'list.jsonl.minisig', 'netral.db'];
 
 // Asserts that ACCOUNT on PLATFORM answers "listed" from list VERSION, through a new host and the
 // CLI: what a browser and IT would both see.

@@ -1,0 +1,246 @@
+#include "store_patch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "content_digest.h"
+#include "fileio.h"
+#include "os.h"
+#include "store_sqlite.h"
+
+struct store_patch {
+    sqlite3 *db;
+    sqlite3_stmt *find, *remove, *add_entity, *add_account, *put_meta;
+    char *path;
+    store_meta meta;
+    content_digest digest;
+};
+
+static const char FIND_SQL[] =
+    "SELECT e.name, e.role, e.party, e.election, e.region FROM account a "
+    "JOIN entity e ON e.id = a.entity_id WHERE a.platform = ?1 AND a.account = ?2";
+
+/* Copies SRC to the new file DST and makes the copy durable. */
+static int copy_file(const char *src, const char *dst, netral_error *err)
+{
+    unsigned char buf[1 << 16];
+    int in = os_open_read(src), out = -1, rc = -1;
+    if (in < 0) return netral_fail(err, NETRAL_E_DATABASE, "cannot open %s: %s", src, strerror(errno));
+    out = os_create_new(dst);
+    if (out < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", dst, strerror(errno));
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = os_read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", src, strerror(errno));
+            goto done;
+        }
+        if (n == 0) break;
+        if (fd_write_all(out, buf, (size_t)n) != 0) {
+            netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, errno == ENOSPC ? "the disk is full" : strerror(errno));
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    if (in >= 0) close(in);
+    if (out >= 0 && close(out) != 0 && rc == 0)
+        rc = netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+    return rc;
+}
+
+static int prepare(store_patch *p, const char *sql, sqlite3_stmt **st, netral_error *err)
+{
+    if (sqlite3_prepare_v2(p->db, sql, -1, st, NULL) != SQLITE_OK)
+        return store_db_fail(err, p->db, "the database is unreadable or damaged");
+    return 0;
+}
+
+int store_patch_begin(const char *db_path, const char *new_path, store_patch **out, netral_error *err)
+{
+    store_patch *p = calloc(1, sizeof *p);
+    store *installed = NULL;
+    int rc = -1;
+
+    if (p == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    p->path = strdup(new_path);
+    if (p->path == NULL) {
+        free(p);
+        return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    }
+    /* The metadata as the reader sees it, before the copy is touched. */
+    if (store_open(db_path, &installed, err) != 0 || store_get_meta(installed, &p->meta, err) != 0) goto done;
+    if (content_digest_parse(p->meta.content_digest, &p->digest) != 0) {
+        netral_fail(err, NETRAL_E_DATABASE, "the installed database has no content digest: a delta cannot apply to it");
+        goto done;
+    }
+    (void)unlink(new_path);
+    if (copy_file(db_path, new_path, err) != 0) goto done;
+    if (sqlite3_open_v2(new_path, &p->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_exec(p->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;", NULL, NULL, NULL) != SQLITE_OK) {
+        store_db_fail(err, p->db, "cannot open the copy of the database");
+        goto done;
+    }
+    if (prepare(p, FIND_SQL, &p->find, err) != 0 ||
+        prepare(p, "DELETE FROM account WHERE platform = ?1 AND account = ?2", &p->remove, err) != 0 ||
+        prepare(p, "INSERT INTO entity (name, role, party, election, region) VALUES (?1, ?2, ?3, ?4, ?5)",
+                &p->add_entity, err) != 0 ||
+        prepare(p, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)", &p->add_account, err) != 0 ||
+        prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0)
+        goto done;
+    *out = p;
+    p = NULL;
+    rc = 0;
+done:
+    store_close(installed);
+    store_patch_abort(p);
+    return rc;
+}
+
+const store_meta *store_patch_meta(const store_patch *p)
+{
+    return &p->meta;
+}
+
+static int step_done(store_patch *p, sqlite3_stmt *st, netral_error *err)
+{
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step == SQLITE_DONE) return 0;
+    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+    return store_db_fail(err, p->db, "cannot write the new database");
+}
+
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+    const unsigned char *text = sqlite3_column_text(st, col);
+    snprintf(out, size, "%s", text ? (const char *)text : "");
+}
+
+int store_patch_remove(store_patch *p, const account_ref *account, netral_error *err)
+{
+    list_entity entity;
+    int step;
+    sqlite3_bind_text(p->find, 1, platform_name(account->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->find, 2, account->account, -1, SQLITE_STATIC);
+    step = sqlite3_step(p->find);
+    if (step == SQLITE_ROW) {
+        copy_text(p->find, 0, entity.name, sizeof entity.name);
+        copy_text(p->find, 1, entity.role, sizeof entity.role);
+        copy_text(p->find, 2, entity.party, sizeof entity.party);
+        copy_text(p->find, 3, entity.election, sizeof entity.election);
+        copy_text(p->find, 4, entity.region, sizeof entity.region);
+    }
+    sqlite3_reset(p->find);
+    if (step == SQLITE_DONE)
+        return netral_fail(err, NETRAL_E_FORMAT, "%s %s is not listed, so it cannot be removed",
+                           platform_name(account->platform), account->account);
+    if (step != SQLITE_ROW) return store_db_fail(err, p->db, "cannot read the database");
+    sqlite3_bind_text(p->remove, 1, platform_name(account->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->remove, 2, account->account, -1, SQLITE_STATIC);
+    if (step_done(p, p->remove, err) != 0) return -1;
+    content_digest_remove(&p->digest, account, &entity);
+    p->meta.accounts--;
+    return 0;
+}
+
+int store_patch_add(store_patch *p, const account_ref *account, const list_entity *entity, netral_error *err)
+{
+    int step;
+    sqlite3_bind_text(p->add_entity, 1, entity->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->add_entity, 2, entity->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->add_entity, 3, entity->party, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->add_entity, 4, entity->election, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->add_entity, 5, entity->region, -1, SQLITE_STATIC);
+    if (step_done(p, p->add_entity, err) != 0) return -1;
+    sqlite3_bind_text(p->add_account, 1, platform_name(account->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->add_account, 2, account->account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p->add_account, 3, sqlite3_last_insert_rowid(p->db));
+    step = sqlite3_step(p->add_account);
+    sqlite3_reset(p->add_account);
+    if (step == SQLITE_CONSTRAINT)
+        return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed already", platform_name(account->platform),
+                           account->account);
+    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+    if (step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot write the new database");
+    content_digest_add(&p->digest, account, entity);
+    p->meta.accounts++;
+    return 0;
+}
+
+static int put_int(store_patch *p, const char *key, int64_t value, netral_error *err)
+{
+    sqlite3_bind_text(p->put_meta, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p->put_meta, 2, value);
+    return step_done(p, p->put_meta, err);
+}
+
+static int put_text(store_patch *p, const char *key, const char *value, netral_error *err)
+{
+    sqlite3_bind_text(p->put_meta, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p->put_meta, 2, value, -1, SQLITE_STATIC);
+    return step_done(p, p->put_meta, err);
+}
+
+int store_patch_finish(store_patch *p, store_meta *meta, netral_error *err)
+{
+    int commit;
+    meta->accounts = p->meta.accounts;
+    content_digest_hex(&p->digest, meta->content_digest);
+    if (put_int(p, "version", meta->version, err) || put_int(p, "issued", meta->issued, err) ||
+        put_int(p, "expires", meta->expires, err) || put_int(p, "imported_at", meta->imported_at, err) ||
+        put_int(p, "entries", meta->entries, err) || put_int(p, "accounts", meta->accounts, err) ||
+        put_text(p, "issuer", meta->issuer, err) || put_text(p, "key_id", meta->key_id, err) ||
+        put_text(p, "elections", meta->elections_json, err) ||
+        put_text(p, "content_digest", meta->content_digest, err))
+        goto fail;
+    commit = sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
+    if (commit != SQLITE_OK) {
+        if (commit == SQLITE_FULL) netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+        else store_db_fail(err, p->db, "cannot write the new database");
+        goto fail;
+    }
+    sqlite3_finalize(p->find);
+    sqlite3_finalize(p->remove);
+    sqlite3_finalize(p->add_entity);
+    sqlite3_finalize(p->add_account);
+    sqlite3_finalize(p->put_meta);
+    p->find = p->remove = p->add_entity = p->add_account = p->put_meta = NULL;
+    if (sqlite3_close(p->db) != SQLITE_OK) {
+        store_db_fail(err, p->db, "cannot close the new database");
+        goto fail;
+    }
+    p->db = NULL;
+    if (os_sync_file(p->path) != 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot sync %s: %s", p->path, strerror(errno));
+        goto fail;
+    }
+    free(p->path);
+    free(p);
+    return 0;
+fail:
+    store_patch_abort(p);
+    return -1;
+}
+
+void store_patch_abort(store_patch *p)
+{
+    if (p == NULL) return;
+    sqlite3_finalize(p->find);
+    sqlite3_finalize(p->remove);
+    sqlite3_finalize(p->add_entity);
+    sqlite3_finalize(p->add_account);
+    sqlite3_finalize(p->put_meta);
+    if (p->db != NULL) sqlite3_close(p->db);
+    (void)unlink(p->path);
+    free(p->path);
+    free(p);
+}
