@@ -21,6 +21,14 @@ int cli_check(int argc, char **argv);
 int cli_install(int argc, char **argv);
 int cli_uninstall(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
+int cli_list_tools(int argc, char **argv);
+int cli_update(int argc, char **argv);    /* netral update --from DIR */
+int cli_publish(int argc, char **argv);   /* netral publish: deltas and the index */   /* netral list build | diff: the list authority's tools */
+
+struct minisign_seckey;
+/* Loads the secret key at SEC_PATH, asking for its passphrase unless NO_PASSPHRASE (-W: the key
+ * must then have none). 0, or -1 with the reason printed. Free *KEY with minisign_seckey_free. */
+int cli_load_secret_key(const char *sec_path, int no_passphrase, struct minisign_seckey **key);
 
 /* Reads a passphrase from standard input, without echo on a terminal (asked twice when
  * CONFIRM). Returns sodium_malloc'd memory for sodium_free, or NULL with a message printed. */

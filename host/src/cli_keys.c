@@ -106,13 +106,51 @@ static int default_sig_path(const char *file, const char *given, char *out, size
     return 0;
 }
 
+int cli_load_secret_key(const char *sec_path, int no_passphrase, minisign_seckey **key)
+{
+    char *sec_text = NULL, *passphrase = NULL;
+    size_t sec_len = 0;
+    int encrypted, rc = -1;
+    netral_error err;
+
+    if (file_read_bounded(sec_path, MAX_KEY_FILE_BYTES, &sec_text, &sec_len, &err) != 0) {
+        fprintf(stderr, "netral: %s\n", err.msg);
+        goto done;
+    }
+    encrypted = minisign_seckey_is_encrypted(sec_text, sec_len);
+    if (encrypted < 0) {
+        fprintf(stderr, "netral: %s is not a minisign secret key\n", sec_path);
+        goto done;
+    }
+    if (encrypted && no_passphrase) {
+        fprintf(stderr, "netral: %s is protected by a passphrase; leave out -W\n", sec_path);
+        goto done;
+    }
+    if (!encrypted && !no_passphrase) {
+        fprintf(stderr, "netral: %s has no passphrase; pass -W to use it anyway\n", sec_path);
+        goto done;
+    }
+    if (encrypted && (passphrase = cli_read_passphrase("Passphrase: ", 0)) == NULL) goto done;
+    if (minisign_seckey_parse(sec_text, sec_len, passphrase, key, &err) != 0) {
+        fprintf(stderr, "netral: %s: %s\n", sec_path, err.msg);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (passphrase) sodium_free(passphrase);
+    if (sec_text) {
+        sodium_memzero(sec_text, sec_len);
+        free(sec_text);
+    }
+    return rc;
+}
+
 int cli_sign(int argc, char **argv)
 {
     const char *sec_path = NULL, *file = NULL, *sig_given = NULL, *tc = NULL, *uc = "signature from netral secret key";
     char sig_path[4096], default_tc[MAX_TRUSTED_COMMENT_BYTES + 1];
-    int no_passphrase = 0, opt, status = EXIT_FAILED, encrypted;
-    char *sec_text = NULL, *passphrase = NULL, *sig_text = NULL;
-    size_t sec_len = 0;
+    int no_passphrase = 0, opt, status = EXIT_FAILED;
+    char *sig_text = NULL;
     minisign_seckey *key = NULL;
     unsigned char hash[MINISIGN_HASH_BYTES];
     netral_error err;
@@ -133,26 +171,8 @@ int cli_sign(int argc, char **argv)
     if (sec_path == NULL || file == NULL || optind != argc) return usage(SIGN_USAGE, EXIT_USAGE);
     if (default_sig_path(file, sig_given, sig_path, sizeof sig_path) != 0) return EXIT_FAILED;
 
-    if (file_read_bounded(sec_path, MAX_KEY_FILE_BYTES, &sec_text, &sec_len, &err) != 0) {
-        fprintf(stderr, "netral: %s\n", err.msg);
-        goto done;
-    }
-    encrypted = minisign_seckey_is_encrypted(sec_text, sec_len);
-    if (encrypted < 0) {
-        fprintf(stderr, "netral: %s is not a minisign secret key\n", sec_path);
-        goto done;
-    }
-    if (encrypted && no_passphrase) {
-        fprintf(stderr, "netral: %s is protected by a passphrase; leave out -W\n", sec_path);
-        goto done;
-    }
-    if (!encrypted && !no_passphrase) {
-        fprintf(stderr, "netral: %s has no passphrase; pass -W to use it anyway\n", sec_path);
-        goto done;
-    }
-    if (encrypted && (passphrase = cli_read_passphrase("Passphrase: ", 0)) == NULL) goto done;
-    if (minisign_seckey_parse(sec_text, sec_len, passphrase, &key, &err) != 0 ||
-        minisign_hash_file(file, (size_t)-1, hash, &err) != 0) {
+    if (cli_load_secret_key(sec_path, no_passphrase, &key) != 0) goto done;
+    if (minisign_hash_file(file, (size_t)-1, hash, &err) != 0) {
         fprintf(stderr, "netral: %s\n", err.msg);
         goto done;
     }
@@ -174,11 +194,6 @@ int cli_sign(int argc, char **argv)
     status = EXIT_OK;
 done:
     minisign_seckey_free(key);
-    if (passphrase) sodium_free(passphrase);
-    if (sec_text) {
-        sodium_memzero(sec_text, sec_len);
-        free(sec_text);
-    }
     free(sig_text);
     return status;
 }

@@ -186,6 +186,20 @@ int cli_status(int argc, char **argv)
             if (e != NULL) printf("Last import:   %s, %s: refused: %s\n", str(last, "at"), str(last, "file"), str(e, "message"));
             else printf("Last import:   %s, %s: installed version %.0f\n", str(last, "at"), str(last, "file"), num(last, "version"));
         }
+        const cJSON *update = cJSON_GetObjectItemCaseSensitive(reply, "update");
+        if (cJSON_IsObject(update)) {
+            const cJSON *e = cJSON_GetObjectItemCaseSensitive(update, "last_error");
+            const cJSON *since = cJSON_GetObjectItemCaseSensitive(update, "out_of_date_since");
+            printf("Updates:       from %s (%s), last check %s, last success %s", str(update, "source"), str(update, "how"),
+                   str(update, "last_check"), *str(update, "last_success") ? str(update, "last_success") : "never");
+            if (*str(update, "via")) printf(" (%s)", str(update, "via"));
+            printf("\n");
+            if (*str(update, "index_expires")) printf("               index valid until %s\n", str(update, "index_expires"));
+            if (cJSON_IsObject(e)) printf("               last error: %s\n", str(e, "message"));
+            if (cJSON_IsString(since))
+                printf("               THE LIST MAY BE OUT OF DATE since %s: no newer signed index was received\n",
+                       since->valuestring);
+        }
     }
     cJSON_Delete(reply);
     return status;

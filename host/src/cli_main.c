@@ -20,8 +20,13 @@ static const char USAGE[] =
     "  netral keygen [-p PUBKEY] [-s SECKEY] [-W] [-f]   make a signing key pair\n"
     "  netral sign -s SECKEY [-W] -m FILE [-x SIG] [-t COMMENT] [-c COMMENT]\n"
     "  netral verify (-p PUBKEY | -P BASE64) -m FILE [-x SIG] [-q | -Q]\n"
+    "  netral list build FILE.csv --version N --issuer TEXT --expires TIME   spreadsheet to list\n"
+    "  netral list diff OLD.jsonl NEW.jsonl [--json]     what changed from one list to the next\n"
+    "  netral publish DIR LIST.jsonl -s KEY [-i INDEX_KEY]   deltas and a signed index, to serve\n"
+    "  netral publish --refresh DIR -i INDEX_KEY           re-sign the index (daily)\n"
     "IT department:\n"
     "  netral import FILE [-x SIG] [--json]               verify and install a list\n"
+    "  netral update --from DIR [--json]                  install the current list from a repository\n"
     "  netral status [--json]                             what is installed, where, last import\n"
     "  netral check PLATFORM ACCOUNT [--json]             is this account listed?\n"
     "  netral check URL [--json]\n"
@@ -80,6 +85,7 @@ int main(int argc, char **argv)
         {"keygen", cli_keygen}, {"sign", cli_sign},     {"verify", cli_verify},
         {"import", cli_import}, {"status", cli_status}, {"check", cli_check},
         {"install", cli_install}, {"uninstall", cli_uninstall}, {"doctor", cli_doctor},
+        {"list", cli_list_tools}, {"publish", cli_publish}, {"update", cli_update},
     };
     netral_error err;
 

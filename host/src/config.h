@@ -28,6 +28,7 @@
 #define LIST_COPY_FILE "list.jsonl"     /* DATA/list.jsonl(.minisig): the last verified list */
 #define LAST_IMPORT_FILE "last-import.json"
 #define IMPORT_LOCK_FILE "import.lock"
+#define UPDATE_STATE_FILE "update-state.json"   /* what the last `netral update` knew (updater.c) */
 
 typedef struct {
     char config_dir[NETRAL_PATH_BYTES];   /* NETRAL_CONFIG_DIR, else the system default */

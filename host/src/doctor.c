@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "importer.h"
 #include "isotime.h"
+#include "json.h"
 #include "os.h"
 #ifdef _WIN32
 #include "registry.h"
@@ -433,6 +434,41 @@ static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
         say(r, FINDING_OK, "keys", NULL, "%zu trusted key(s) in %s", keys->count, dir);
 }
 
+/* What `netral update` last knew (DATA/update-state.json), when it is used. */
+static void check_updates(report *r, const netral_paths *paths)
+{
+    char path[NETRAL_PATH_BYTES], *text = NULL;
+    size_t len = 0;
+    netral_error err;
+    json_problem problem;
+    cJSON *state = NULL;
+    if (path_join(path, sizeof path, paths->data_dir, UPDATE_STATE_FILE, &err) != 0 ||
+        file_read_bounded(path, 64 * 1024, &text, &len, &err) != 0)
+        return;   /* no updates configured: lists come by import */
+    state = json_parse_exact(text, len, &problem);
+    free(text);
+    if (problem != JSON_OK || !cJSON_IsObject(state)) {
+        say(r, FINDING_WARN, "updates", "run netral update again", "%s is damaged", path);
+        cJSON_Delete(state);
+        return;
+    }
+    const cJSON *expires = cJSON_GetObjectItemCaseSensitive(state, "index_expires");
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(state, "last_error");
+    const cJSON *source = cJSON_GetObjectItemCaseSensitive(state, "source");
+    const cJSON *message = cJSON_IsObject(error) ? cJSON_GetObjectItemCaseSensitive(error, "message") : NULL;
+    const char *from = cJSON_IsString(source) ? source->valuestring : "?";
+    int64_t t;
+    if (cJSON_IsString(expires) && isotime_parse(expires->valuestring, strlen(expires->valuestring), &t) == 0 &&
+        netral_now() >= t)
+        say(r, FINDING_WARN, "updates", "check that the repository is re-signed daily and reachable from this laptop",
+            "the list may be out of date since %s: no newer signed index came from %s", expires->valuestring, from);
+    if (cJSON_IsString(message))
+        say(r, FINDING_WARN, "updates", NULL, "the last update from %s failed: %s", from, message->valuestring);
+    else if (cJSON_IsString(expires))
+        say(r, FINDING_OK, "updates", NULL, "updated from %s; index valid until %s", from, expires->valuestring);
+    cJSON_Delete(state);
+}
+
 static void check_data_dir(report *r, const netral_paths *paths)
 {
     char why[NETRAL_ERROR_MSG_BYTES];
@@ -507,6 +543,7 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
     check_keys(&r, paths, keys);
     check_data_dir(&r, paths);
     check_list(&r, paths, keys);
+    check_updates(&r, paths);
     free(keys);
     return r.failures;
 }

@@ -237,9 +237,10 @@ csv_status csv_reader_next(csv_reader *r, csv_record *rec, netral_error *err)
             end_field(&p);
             break;
         }
-        if (++p.raw > CSV_MAX_RECORD_BYTES)
-            problem(&p, "the row is longer than %u bytes", CSV_MAX_RECORD_BYTES);
         step(&p, c);
+        /* the bytes of the record, not the line break that ends it; the one byte over fits */
+        if (!p.done && ++p.raw > CSV_MAX_RECORD_BYTES)
+            problem(&p, "the row is longer than %u bytes", CSV_MAX_RECORD_BYTES);
     }
     if (!p.bad) check_fields(&p);
     return p.bad ? CSV_BAD_RECORD : CSV_RECORD;

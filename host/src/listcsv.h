@@ -57,7 +57,7 @@ typedef struct {
     uint64_t total;                      /* bytes read so far */
     uint64_t line;                       /* the line the next byte is on */
     int eof, started, prev_cr, swallow_lf;
-    char text[CSV_MAX_RECORD_BYTES + CSV_MAX_FIELDS + 1];   /* field contents, NUL after each */
+    char text[CSV_MAX_RECORD_BYTES + 1 + CSV_MAX_FIELDS];   /* field contents, a NUL after each */
 } csv_reader;
 
 void csv_reader_init(csv_reader *r, csv_read_fn read, void *ctx);

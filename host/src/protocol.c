@@ -102,11 +102,41 @@ static void add_list_info(cJSON *reply, const list_state *st)
     cJSON_AddBoolToObject(list, "stale", st->stale);
 }
 
-static void handle_hello(cJSON *reply, const list_state *st)
+/* How current the list is kept (DATA/update-state.json, written by `netral update`), or null
+ * where nothing updates it. "out_of_date_since" is set once the last verified index expired:
+ * the repository stopped being re-signed, or this laptop stopped reaching it. */
+static void add_update_state(protocol_ctx *ctx, cJSON *reply)
+{
+    char path[NETRAL_PATH_BYTES], *text = NULL;
+    size_t len = 0;
+    netral_error err;
+    json_problem problem;
+    cJSON *state = NULL;
+    if (path_join(path, sizeof path, ctx->paths->data_dir, UPDATE_STATE_FILE, &err) == 0 &&
+        file_read_bounded(path, 64 * 1024, &text, &len, &err) == 0)
+        state = json_parse_exact(text, len, &problem);
+    free(text);
+    if (state == NULL || problem != JSON_OK || !cJSON_IsObject(state)) {
+        cJSON_Delete(state);
+        cJSON_AddNullToObject(reply, "update");
+        return;
+    }
+    const cJSON *expires = cJSON_GetObjectItemCaseSensitive(state, "index_expires");
+    int64_t t;
+    if (cJSON_IsString(expires) && isotime_parse(expires->valuestring, strlen(expires->valuestring), &t) == 0 &&
+        netral_now() >= t)
+        cJSON_AddStringToObject(state, "out_of_date_since", expires->valuestring);
+    else
+        cJSON_AddNullToObject(state, "out_of_date_since");
+    cJSON_AddItemToObject(reply, "update", state);
+}
+
+static void handle_hello(protocol_ctx *ctx, cJSON *reply, const list_state *st)
 {
     cJSON_AddNumberToObject(reply, "protocol", NETRAL_PROTOCOL_VERSION);
     cJSON_AddStringToObject(reply, "host_version", NETRAL_VERSION);
     add_list_info(reply, st);
+    add_update_state(ctx, reply);
 }
 
 static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
@@ -116,7 +146,7 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     netral_error err;
     trusted_keys *keys = malloc(sizeof *keys);
 
-    handle_hello(reply, st);
+    handle_hello(ctx, reply, st);
     json_add_text(reply, "config_dir", ctx->paths->config_dir);   /* paths need not be UTF-8 */
     json_add_text(reply, "data_dir", ctx->paths->data_dir);
     json_add_text(reply, "database", ctx->paths->db_path);
@@ -343,7 +373,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     load_list_state(ctx, &st);
     if (strcmp(type->valuestring, "check") == 0) handle_check(&st, request, reply);
     else if (strcmp(type->valuestring, "check_batch") == 0) handle_check_batch(&st, request, reply);
-    else if (strcmp(type->valuestring, "hello") == 0) handle_hello(reply, &st);
+    else if (strcmp(type->valuestring, "hello") == 0) handle_hello(ctx, reply, &st);
     else if (strcmp(type->valuestring, "status") == 0) handle_status(ctx, reply, &st);
     else set_error(reply, "unknown_type", "unknown request type");
 

@@ -1,0 +1,23 @@
+/* Keeping the installed list current from a published repository (docs/updates.md), and what is
+ * known about how current it is. One verifier and one importer for every way a list comes in:
+ * the index is verified, then a delta is applied when one fits, else the full list imported. */
+#ifndef NETRAL_UPDATER_H
+#define NETRAL_UPDATER_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+
+typedef struct {
+    int64_t from_version, list_version;   /* before and after */
+    int64_t index_serial, index_expires;
+    const char *via;                      /* "delta", "full" or "current" (nothing to do) */
+    char delta_problem[NETRAL_ERROR_MSG_BYTES];   /* why a delta was not used, when one was offered */
+} update_result;
+
+/* Updates from the repository in the directory DIR (a file share, a folder IT deployed). Records
+ * the outcome, good or bad, in DATA/update-state.json. */
+int update_from_dir(const netral_paths *paths, const char *dir, update_result *out, netral_error *err);
+
+#endif
