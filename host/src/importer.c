@@ -48,6 +48,7 @@ typedef struct {
 typedef struct {
     int64_t version;
     char content_digest[LIST_DIGEST_HEX_BYTES];
+    char file_hash[2 * MINISIGN_HASH_BYTES + 1];   /* of the list's bytes; "" when a delta installed it */
 } install_floor;
 
 /* What a verified list says of itself, with the digest that identifies its bytes. */
@@ -252,13 +253,17 @@ static void remove_leftovers(const netral_paths *paths, const import_paths *ip)
  * old signature, or the reverse. Whatever is not needed is removed. *KEPT is the kept list, or
  * version 0 when none verifies. */
 static void settle_kept_pair(const netral_paths *paths, const trusted_keys *keys, const import_paths *ip,
-                             verified_list *kept)
+                             const install_floor *floor_record, verified_list *kept)
 {
     const char *lists[2] = {ip->list_copy, ip->staged_list}, *sigs[2] = {ip->sig_copy, ip->staged_sig};
     int best_list = -1, best_sig = -1;
     netral_error ignored;
 
     kept->version = 0;
+    /* Nothing staged, and a floor record (written by every install before its kept pair): the
+     * kept pair is whole and not newer than the floor, so it need not be read (a 200 MB list
+     * costs a second to hash). Installs from before floor records are read. */
+    if (floor_record->version > 0 && !os_exists(ip->staged_list) && !os_exists(ip->staged_sig)) return;
     for (int l = 0; l < 2; l++) {
         for (int s = 0; s < 2; s++) {
             verified_list candidate;
@@ -294,17 +299,33 @@ static void read_floor(const import_paths *ip, install_floor *out)
             cJSON_IsString(digest) && strlen(digest->valuestring) == LIST_DIGEST_HEX_BYTES - 1) {
             out->version = (int64_t)version->valuedouble;
             memcpy(out->content_digest, digest->valuestring, LIST_DIGEST_HEX_BYTES);
+            const cJSON *file_hash = cJSON_GetObjectItemCaseSensitive(o, "file_hash");
+            if (cJSON_IsString(file_hash) && strlen(file_hash->valuestring) == sizeof out->file_hash - 1)
+                memcpy(out->file_hash, file_hash->valuestring, sizeof out->file_hash);
         }
     }
     cJSON_Delete(o);
     free(text);
 }
 
-static int write_floor(const import_paths *ip, const store_meta *meta, netral_error *err)
+static void hex_of_hash(const unsigned char hash[MINISIGN_HASH_BYTES], char out[2 * MINISIGN_HASH_BYTES + 1])
 {
-    char text[256];
-    int n = snprintf(text, sizeof text, "{\"version\":%lld,\"content_digest\":\"%s\"}", (long long)meta->version,
-                     meta->content_digest);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < MINISIGN_HASH_BYTES; i++) {
+        out[2 * i] = hex[hash[i] >> 4];
+        out[2 * i + 1] = hex[hash[i] & 15];
+    }
+    out[2 * MINISIGN_HASH_BYTES] = '\0';
+}
+
+/* Records META's version as the floor; FILE_HASH is the list's, or NULL for a delta. */
+static int write_floor(const import_paths *ip, const store_meta *meta, const unsigned char *file_hash, netral_error *err)
+{
+    char text[512], hex[2 * MINISIGN_HASH_BYTES + 1] = "";
+    int n;
+    if (file_hash != NULL) hex_of_hash(file_hash, hex);
+    n = snprintf(text, sizeof text, "{\"version\":%lld,\"content_digest\":\"%s\"%s%s%s}", (long long)meta->version,
+                 meta->content_digest, hex[0] ? ",\"file_hash\":\"" : "", hex, hex[0] ? "\"" : "");
     if (n < 0 || (size_t)n >= sizeof text) return netral_fail(err, NETRAL_E_IO, "cannot record the installed version");
     return file_write_atomic(ip->floor, text, (size_t)n, err);
 }
@@ -428,6 +449,13 @@ static int check_version(const list_header *h, const unsigned char hash[MINISIGN
                 out->repaired = 1;
                 return 0;
             }
+        } else if (floor_record->version == floor && floor_record->file_hash[0] != '\0') {   /* a full list */
+            char hex[2 * MINISIGN_HASH_BYTES + 1];
+            hex_of_hash(hash, hex);
+            if (strcmp(hex, floor_record->file_hash) == 0) {
+                out->repaired = 1;
+                return 0;
+            }
         } else if (floor_record->version == floor) {   /* installed by a delta: the same content */
             out->repaired = 1;
             *digest_to_match = floor_record->content_digest;
@@ -530,8 +558,8 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
     if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
 
     remove_leftovers(paths, &ip);
-    settle_kept_pair(paths, keys, &ip, &kept);
     read_floor(&ip, &floor_record);
+    settle_kept_pair(paths, keys, &ip, &floor_record, &kept);
     db_version = database_version(paths);
 
     if (copy_and_hash(list_path, ip.staged_list, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
@@ -581,7 +609,7 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
         goto done;
     }
     if (fsync_parent_dir(paths->db_path, err) != 0) goto done;
-    if (write_floor(&ip, &out->meta, err) != 0) goto done;
+    if (write_floor(&ip, &out->meta, hash, err) != 0) goto done;
 
     /* Keep the verified pair (for audits and repairs): signature, then list. A kill between the
      * two is settled by the next import (settle_kept_pair). */
@@ -691,8 +719,8 @@ int import_delta(const netral_paths *paths, const char *delta_path, const char *
     if ((keys = load_keys(paths, err)) == NULL) goto done;
     if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
     remove_leftovers(paths, &ip);
-    settle_kept_pair(paths, keys, &ip, &kept);
     read_floor(&ip, &floor_record);
+    settle_kept_pair(paths, keys, &ip, &floor_record, &kept);
 
     if (copy_and_hash(delta_path, ip.staged_delta, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
         goto done;
@@ -751,7 +779,7 @@ int import_delta(const netral_paths *paths, const char *delta_path, const char *
         netral_fail(err, NETRAL_E_IO, "cannot install the new database: %s", strerror(errno));
         goto done;
     }
-    if (fsync_parent_dir(paths->db_path, err) != 0 || write_floor(&ip, &out->meta, err) != 0) goto done;
+    if (fsync_parent_dir(paths->db_path, err) != 0 || write_floor(&ip, &out->meta, NULL, err) != 0) goto done;
     rc = 0;
 done:
     if (recorded) {
