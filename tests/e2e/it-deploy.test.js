@@ -29,6 +29,7 @@ const FIREFOX_MANIFEST = '/usr/lib/mozilla/native-messaging-hosts/id.netral.host
 const CHROMIUM_POLICY = `/etc/chromium/policies/managed/netral-it-${process.pid}.json`;
 const FIREFOX_POLICY = '/etc/firefox/policies/policies.json';
 const KEY_FILE = '/etc/netral/keys/it-test.pub';
+const UPDATE_CONF = '/etc/netral/update.conf';
 const LIST_EXPIRES = '2030-12-31T00:00:00Z';
 const ISSUER = 'Otoritas Uji IT (it-deploy)';
 
@@ -134,6 +135,7 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     else fs.rmSync(FIREFOX_POLICY, { force: true });
     fs.rmSync(KEY_FILE, { force: true });
     fs.rmSync(`${KEY_FILE}.moved`, { force: true });
+    fs.rmSync(UPDATE_CONF, { force: true });
     if (run('dpkg', ['-s', 'netral'], { must: false }).status === 0) run('dpkg', ['--purge', 'netral'], { must: false });
     for (const dir of createdDirs.reverse()) { try { fs.rmdirSync(dir); } catch { /* not empty: not only ours */ } }
     createdDirs.length = 0;
@@ -226,6 +228,32 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     assert.equal(result.status, 0, result.text);
     assert.equal(result.report.ok, true);
     assert.ok(result.report.findings.some((f) => f.subject === 'list' && f.level === 'ok' && f.message.includes(ISSUER)));
+  });
+
+  test('the list update timer is installed, not enabled; run as the unit says, it installs a newer list from a repository', () => {
+    for (const unit of ['/usr/lib/systemd/system/netral-update.service', '/usr/lib/systemd/system/netral-update.timer']) {
+      assert.ok(fs.existsSync(unit), unit);
+    }
+    assert.equal(fs.existsSync('/etc/systemd/system/timers.target.wants/netral-update.timer'), false, 'not enabled by the package');
+    const service = fs.readFileSync('/usr/lib/systemd/system/netral-update.service', 'utf8');
+    assert.match(service, /^ConditionPathExists=\/etc\/netral\/update\.conf$/m, 'nothing runs until IT names the repository');
+    const exec = /^ExecStart=(.*)$/m.exec(service)[1];
+
+    // The authority publishes version 8; IT names the folder in /etc/netral/update.conf.
+    const secret = path.join(scratch, 'authority.key');
+    const repo = path.join(scratch, 'repository');
+    const list = path.join(scratch, 'list-8.jsonl');
+    const header = { format: 'netral-list', format_version: 1, version: 8, issued: '2026-11-02T00:00:00Z',
+      expires: LIST_EXPIRES, issuer: ISSUER, elections: ['Pilkada Uji 2026'] };
+    fs.writeFileSync(list, `${[header, ...LIST_ENTRIES].map((line) => JSON.stringify(line)).join('\n')}\n`);
+    run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
+    run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
+    fs.writeFileSync(UPDATE_CONF, `NETRAL_UPDATE_DIR=${repo}\n`);
+    const conf = Object.fromEntries(fs.readFileSync(UPDATE_CONF, 'utf8').trim().split('\n').map((l) => l.split('=')));
+    const argv = exec.split(' ').map((word) => word.replace(/^\$\{(\w+)\}$/, (_, name) => conf[name]));
+    const r = run(argv[0], argv.slice(1));
+    assert.match(r.stdout, /Installed list version 8 \(was 7\)/);
+    assert.match(run('/usr/bin/netral', ['status']).stdout, /Updates: +from .*repository \(file\)/);
   });
 
   test('Chromium: force-installed by policy from the local update server, block mode, the system host blocks a like', async () => {
