@@ -34,7 +34,7 @@
 #define QUOTED_INPUT_BYTES 100         /* how much of a bad value a message quotes */
 #define MAX_SAFE_INTEGER 9007199254740991LL
 
-enum { OPT_JSON = 1000, OPT_VERSION, OPT_ISSUER, OPT_ELECTION, OPT_ISSUED, OPT_EXPIRES };
+enum { OPT_JSON = 1000, OPT_VERSION, OPT_ISSUER, OPT_ELECTION, OPT_ISSUED, OPT_EXPIRES, OPT_SEPARATOR };
 
 static int usage(const char *text, int status)
 {
@@ -81,11 +81,6 @@ static void report(problem_list *pl, const char *file, uint64_t line, size_t col
     utf8_repair(p->column_name);
 }
 
-static int problems_full(const problem_list *pl)
-{
-    return pl->count == MAX_PROBLEMS;
-}
-
 /* Spreadsheet column letters: 1 -> A, 26 -> Z, 27 -> AA. */
 static const char *column_letters(size_t column, char out[8])
 {
@@ -100,7 +95,8 @@ static const char *column_letters(size_t column, char out[8])
     return out;
 }
 
-static void print_problems(const problem_list *pl)
+/* Prints each as FILE:LINE: column C (name): [PREFIX]message; NOUN for the line about the rest. */
+static void print_problems(const problem_list *pl, const char *prefix, const char *noun)
 {
     for (size_t i = 0; i < pl->count; i++) {
         const problem *p = &pl->items[i];
@@ -112,9 +108,9 @@ static void print_problems(const problem_list *pl)
             if (p->column_name[0] != '\0') fprintf(stderr, " (%s)", p->column_name);
             fputs(": ", stderr);
         }
-        fprintf(stderr, "%s\n", p->msg);
+        fprintf(stderr, "%s%s\n", prefix, p->msg);
     }
-    if (pl->more) fprintf(stderr, "netral: more than %u problems; the first %u are shown\n", MAX_PROBLEMS, MAX_PROBLEMS);
+    if (pl->more) fprintf(stderr, "netral: more than %u %s; the first %u are shown\n", MAX_PROBLEMS, noun, MAX_PROBLEMS);
 }
 
 static cJSON *problems_json(const problem_list *pl)
@@ -313,7 +309,7 @@ static column column_named(slice t)
 
 static const char BUILD_USAGE[] =
     "usage: netral list build FILE.csv --version N --issuer TEXT --expires TIME [-o LIST.jsonl]\n"
-    "                         [--election TEXT]... [--issued TIME] [--json]\n"
+    "                         [--election TEXT]... [--issued TIME] [--separator ';'] [--json]\n"
     "Turns the authority's spreadsheet, saved as CSV UTF-8, into a list for `netral sign`.\n"
     "One row per account, with the columns platform, account (akun), id, name (nama), role (peran),\n"
     "party (partai), election (pemilihan) and region (wilayah), named in a header row in English or\n"
@@ -327,6 +323,8 @@ static const char BUILD_USAGE[] =
     "  --issued TIME    when it is issued (default: now)\n"
     "  --election TEXT  an election the list covers; repeat for several (default: the values of\n"
     "                   the election column, in the order they first appear)\n"
+    "  --separator ';'  cells separated by semicolons, as Excel writes CSV under Indonesian\n"
+    "                   regional settings (default: commas)\n"
     "  --json           print the outcome as JSON\n"
     "Every problem is reported with its line and column (the first 100); then nothing is written.\n"
     "Exit status: 0 the list is written, 1 problems (nothing written), 2 usage.\n";
@@ -337,12 +335,13 @@ typedef struct {
     const char *issuer;
     const char *elections[MAX_ELECTIONS];
     size_t election_count;
+    char separator;
     int json;
 } build_options;
 
 typedef struct {
     const build_options *opt;
-    problem_list *problems;
+    problem_list *problems, *warnings;   /* warnings: worth a look, but the list is written */
     netral_error fatal;          /* the scratch database failed: building cannot go on */
     int failed;
     sqlite3 *db;
@@ -400,16 +399,44 @@ static void builder_close(builder *b)
     sqlite3_close(b->db);
 }
 
+/* Notes a problem (or a warning) of a row in INTO, naming the field's column as the header does. */
+static void note(builder *b, problem_list *into, uint64_t line, size_t field, const char *fmt, va_list ap)
+    NETRAL_PRINTF(5, 0);
+static void note(builder *b, problem_list *into, uint64_t line, size_t field, const char *fmt, va_list ap)
+{
+    char msg[NETRAL_ERROR_MSG_BYTES];
+    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    report(into, b->opt->csv, line, field, field > 0 && field <= CSV_MAX_FIELDS ? b->label[field - 1] : NULL, "%s", msg);
+}
+
 static void row_problem(builder *b, uint64_t line, size_t field, const char *fmt, ...) NETRAL_PRINTF(4, 5);
 static void row_problem(builder *b, uint64_t line, size_t field, const char *fmt, ...)
 {
-    char msg[NETRAL_ERROR_MSG_BYTES];
     va_list ap;
     va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof msg, fmt, ap);
+    note(b, b->problems, line, field, fmt, ap);
     va_end(ap);
-    report(b->problems, b->opt->csv, line, field, field > 0 && field <= CSV_MAX_FIELDS ? b->label[field - 1] : NULL,
-           "%s", msg);
+}
+
+/* Something that is allowed but looks like a mistake: reported, and the list is written. */
+static void row_warning(builder *b, uint64_t line, size_t field, const char *fmt, ...) NETRAL_PRINTF(4, 5);
+static void row_warning(builder *b, uint64_t line, size_t field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note(b, b->warnings, line, field, fmt, ap);
+    va_end(ap);
+}
+
+/* A numeric id of more than 15 digits whose digits after the 15th are all 0: what a spreadsheet
+ * writes when the id was typed into a number cell, which keeps 15 significant digits. */
+static void check_rounded_id(builder *b, const account_ref *a, uint64_t line, size_t field)
+{
+    const char *digits = a->account + 3;
+    size_t n = strlen(digits);
+    if (strncmp(a->account, "id:", 3) != 0 || n <= 15 || strspn(digits + 15, "0") != n - 15) return;
+    row_warning(b, line, field, "the id %s ends in zeros after its 15th digit, as a spreadsheet writes a long number "
+                "it has rounded: check it (and format the column as text)", digits);
 }
 
 /* The layout from the first row: a header row when its first cell names a column (a row of data
@@ -440,9 +467,9 @@ static int read_layout(builder *b, const csv_record *rec)
         if (name.n == 0) continue;   /* a column without a name: its cells must be empty */
         if (c == COL_NONE) {
             row_problem(b, rec->line, i + 1,
-                        "unknown column \"%.60s\": the columns are platform, account (akun), id, name (nama), "
+                        "unknown column \"%.*s\": the columns are platform, account (akun), id, name (nama), "
                         "role (peran), party (partai), election (pemilihan), region (wilayah)",
-                        name.p);
+                        (int)(name.n > 60 ? 60 : name.n), name.p);
             problems++;
         } else if (b->field_of[c] >= 0) {
             char letters[8];
@@ -591,13 +618,13 @@ static int add_account(builder *b, const account_ref *a, int64_t group, uint64_t
     sqlite3_bind_text(b->find_account, 2, a->account, -1, SQLITE_STATIC);
     step = sqlite3_step(b->find_account);
     if (step == SQLITE_ROW) {
-        char letters[8];
+        char letters[8], these_letters[8];
         int64_t first = sqlite3_column_int64(b->find_account, 0);
         size_t first_field = (size_t)sqlite3_column_int64(b->find_account, 1);
         if ((uint64_t)first == line)
             row_problem(b, line, field, "%s %s is listed twice on line %llu (columns %s and %s)",
                         platform_name(a->platform), a->account, (unsigned long long)line,
-                        column_letters(first_field, letters), column_letters(field, (char[8]){0}));
+                        column_letters(first_field, letters), column_letters(field, these_letters));
         else
             row_problem(b, line, field, "%s %s is listed twice: on line %lld (column %s) and on line %llu",
                         platform_name(a->platform), a->account, (long long)first,
@@ -684,6 +711,7 @@ static void build_row(builder *b, const csv_record *rec)
     if (account.n > 0) {
         netral_error err;
         if (account_normalize(platform, account.p, account.n, &refs[ref_count], &err) == 0) {
+            check_rounded_id(b, &refs[ref_count], line, field_number(b, COL_ACCOUNT));
             ref_fields[ref_count++] = field_number(b, COL_ACCOUNT);
         } else {
             row_problem(b, line, field_number(b, COL_ACCOUNT), "\"%.*s\" is not a valid account on %s: %s",
@@ -695,6 +723,7 @@ static void build_row(builder *b, const csv_record *rec)
     if (id.n > 0) {
         char why[NETRAL_ERROR_MSG_BYTES];
         if (normalize_id(platform, id, &refs[ref_count], why, sizeof why) == 0) {
+            check_rounded_id(b, &refs[ref_count], line, field_number(b, COL_ID));
             ref_fields[ref_count++] = field_number(b, COL_ID);
         } else {
             row_problem(b, line, field_number(b, COL_ID), "%s", why);
@@ -757,7 +786,8 @@ static int read_csv(builder *b, netral_error *err)
         goto done;
     }
     csv_reader_init(r, csv_read_fd, &fd);
-    while (!problems_full(b->problems) && !b->failed) {
+    r->separator = b->opt->separator;
+    while (!b->problems->more && !b->failed) {   /* on until a problem past the cap */
         netral_error csv_err;
         csv_status got = csv_reader_next(r, rec, &csv_err);
         if (got == CSV_END) break;
@@ -774,7 +804,15 @@ static int read_csv(builder *b, netral_error *err)
             continue;
         }
         if (!b->layout_known) {
+            char other = b->opt->separator == ',' ? ';' : ',';
             if (row_is_blank(rec)) continue;
+            if (rec->count == 1 && memchr(rec->field[0], other, rec->len[0]) != NULL) {
+                row_problem(b, rec->line, 0, "one column only, with %s in it: the file seems separated by %s%s: "
+                            "use --separator '%c'", other == ';' ? "semicolons" : "commas",
+                            other == ';' ? "semicolons" : "commas",
+                            other == ';' ? " (Excel writes those under Indonesian regional settings)" : "", other);
+                break;
+            }
             if (read_layout(b, rec) != 0) break;   /* the rows cannot be read without their columns */
             if (b->has_header) continue;
         }
@@ -1033,17 +1071,18 @@ static void print_build_result(const builder *b, const build_counts *c)
 static int run_build(build_options *opt)
 {
     builder *b = calloc(1, sizeof *b);
-    problem_list *problems = calloc(1, sizeof *problems);
+    problem_list *problems = calloc(1, sizeof *problems), *warnings = calloc(1, sizeof *warnings);
     build_counts counts;
     netral_error err;
-    int status = EXIT_FAILED;
+    int status = EXIT_FAILED, fatal = 0;
 
-    if (b == NULL || problems == NULL) {
+    if (b == NULL || problems == NULL || warnings == NULL) {
         fprintf(stderr, "netral: out of memory\n");
         goto done;
     }
     b->opt = opt;
     b->problems = problems;
+    b->warnings = warnings;
     if (builder_prepare(b, &err) != 0 || read_csv(b, &err) != 0) goto failed;
     if (problems->count == 0 && opt->election_count == 0 && b->election_count == 0)
         report(problems, opt->csv, 0, 0, NULL,
@@ -1051,6 +1090,7 @@ static int run_build(build_options *opt)
     if (problems->count > 0) goto refused;
     if (write_list(b, &counts, &err) != 0) goto failed;
     status = EXIT_OK;
+    print_problems(warnings, "warning: ", "warnings");
     if (opt->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddTrueToObject(o, "ok");
@@ -1059,30 +1099,43 @@ static int run_build(build_options *opt)
         json_add_integer(o, "entries", counts.entries);
         json_add_integer(o, "accounts", counts.accounts);
         json_add_integer(o, "rows", (int64_t)b->rows);
+        cJSON_AddItemToObject(o, "warnings", problems_json(warnings));
         print_json(o);
         cJSON_Delete(o);
     } else {
         print_build_result(b, &counts);
     }
     goto done;
-failed:
-    report(problems, opt->csv, 0, 0, NULL, "%s", err.msg);
+failed:   /* not the spreadsheet's fault: a file or the temporary database */
+    fatal = 1;
 refused:
-    print_problems(problems);
+    print_problems(problems, "", "problems");
+    print_problems(warnings, "warning: ", "warnings");
+    if (fatal) fprintf(stderr, "netral: %s\n", err.msg);
     if (opt->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddFalseToObject(o, "ok");
+        if (fatal) {
+            cJSON *e = cJSON_AddObjectToObject(o, "error");
+            cJSON_AddStringToObject(e, "code", netral_code_name(err.code));
+            json_add_text(e, "message", err.msg);
+        }
         cJSON_AddItemToObject(o, "problems", problems_json(problems));
         cJSON_AddBoolToObject(o, "more_problems", problems->more);
+        cJSON_AddItemToObject(o, "warnings", problems_json(warnings));
         print_json(o);
         cJSON_Delete(o);
     }
-    fprintf(stderr, "netral: %s not written: %zu problem%s%s\n", opt->out, problems->count,
-            problems->count == 1 ? "" : "s", problems->more ? " shown, and more" : "");
+    if (problems->count > 0)
+        fprintf(stderr, "netral: %s not written: %zu problem%s%s\n", opt->out, problems->count,
+                problems->count == 1 ? "" : "s", problems->more ? " shown, and more" : "");
+    else
+        fprintf(stderr, "netral: %s not written\n", opt->out);
 done:
     if (b != NULL) builder_close(b);
     free(b);
     free(problems);
+    free(warnings);
     return status;
 }
 
@@ -1091,13 +1144,15 @@ static int list_build(int argc, char **argv)
     static const struct option OPTIONS[] = {
         {"version", required_argument, NULL, OPT_VERSION}, {"issuer", required_argument, NULL, OPT_ISSUER},
         {"election", required_argument, NULL, OPT_ELECTION}, {"issued", required_argument, NULL, OPT_ISSUED},
-        {"expires", required_argument, NULL, OPT_EXPIRES}, {"json", no_argument, NULL, OPT_JSON},
+        {"expires", required_argument, NULL, OPT_EXPIRES}, {"separator", required_argument, NULL, OPT_SEPARATOR},
+        {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     build_options opt;
     char *default_out = NULL;
     int have_version = 0, have_issued = 0, have_expires = 0, opt_char, status = EXIT_USAGE;
 
     memset(&opt, 0, sizeof opt);
+    opt.separator = ',';
     optind = 1;
     while ((opt_char = getopt_long(argc, argv, "o:h", OPTIONS, NULL)) != -1) {
         switch (opt_char) {
@@ -1127,6 +1182,13 @@ static int list_build(int argc, char **argv)
         case OPT_EXPIRES:
             if (parse_time_option("--expires", optarg, &opt.expires) != 0) return EXIT_USAGE;
             have_expires = 1;
+            break;
+        case OPT_SEPARATOR:
+            if (strcmp(optarg, ",") != 0 && strcmp(optarg, ";") != 0) {
+                fprintf(stderr, "netral: --separator is ',' or ';'\n");
+                return EXIT_USAGE;
+            }
+            opt.separator = optarg[0];
             break;
         case OPT_JSON: opt.json = 1; break;
         case 'h': return usage(BUILD_USAGE, EXIT_OK);
@@ -1196,7 +1258,6 @@ typedef struct {
     list_side side[2];
     problem_list *problems;
     int64_t counts[PLATFORM_COUNT][CHANGE_KINDS], totals[CHANGE_KINDS];
-    int json;
 } differ;
 
 static const char DIFF_SCHEMA[] =
@@ -1644,7 +1705,6 @@ static int list_diff(int argc, char **argv)
         fprintf(stderr, "netral: out of memory\n");
         return DIFF_TROUBLE;
     }
-    d->json = json;
     d->side[0].path = argv[optind];
     d->side[1].path = argv[optind + 1];
     d->problems = calloc(1, sizeof *d->problems);
@@ -1679,7 +1739,7 @@ failed:
     }
     goto done;
 refused:
-    print_problems(d->problems);
+    print_problems(d->problems, "", "problems");
     if (json) {
         cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
         cJSON_AddStringToObject(e, "code", "format");

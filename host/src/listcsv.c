@@ -26,6 +26,7 @@ void csv_reader_init(csv_reader *r, csv_read_fn read, void *ctx)
     r->total = 0;
     r->line = 1;
     r->eof = r->started = r->prev_cr = r->swallow_lf = 0;
+    r->separator = ',';
 }
 
 /* Reads more after the unread bytes, which move to the front: 1, 0 at the end, -1 on error. */
@@ -153,7 +154,7 @@ static void step(record_parse *p, int c)
         step(p, c);
         return;
     case UNQUOTED:
-        if (c == ',') {
+        if (c == p->r->separator) {
             end_field(p);
             p->state = FIELD_START;
         } else if (c == '\n' || c == '\r') {
@@ -179,7 +180,7 @@ static void step(record_parse *p, int c)
         step(p, c);
         return;
     default:   /* AFTER_QUOTED */
-        if (c == ',') {
+        if (c == p->r->separator) {
             end_field(p);
             p->state = FIELD_START;
         } else if (c == '\n' || c == '\r') {

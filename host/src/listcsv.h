@@ -4,6 +4,8 @@
  * Decisions (docs/list-authoring.md says them to the authority):
  * - A UTF-8 byte order mark at the very start is skipped (Excel's "CSV UTF-8" writes one);
  *   anywhere else it is text.
+ * - Fields are separated by commas, or by another byte the caller sets (Excel under Indonesian
+ *   regional settings, where the comma is the decimal mark, writes semicolons).
  * - Records end at CRLF, LF or a lone CR (old Mac exports); inside double quotes those are text.
  * - A double quote inside a field that does not start with one is an error (RFC 4180 does not
  *   allow it, and it usually means a quote was lost), as is text after a closing quote. Spaces
@@ -57,9 +59,11 @@ typedef struct {
     uint64_t total;                      /* bytes read so far */
     uint64_t line;                       /* the line the next byte is on */
     int eof, started, prev_cr, swallow_lf;
+    char separator;                      /* ',' unless the caller sets another before reading */
     char text[CSV_MAX_RECORD_BYTES + 1 + CSV_MAX_FIELDS];   /* field contents, a NUL after each */
 } csv_reader;
 
+/* Starts reading through READ; the separator is ',' (set r->separator for another). */
 void csv_reader_init(csv_reader *r, csv_read_fn read, void *ctx);
 
 /* Reads the next record into REC; see csv_status. */

@@ -27,7 +27,8 @@ async function build(sb, csv, { name = 'daftar.csv', eol = '\n', options = {}, a
 async function buildList(sb, csv, opts = {}) {
   const r = await build(sb, csv, opts);
   assert.equal(r.status, EXIT.OK, `build should succeed: ${r.stderr}`);
-  const out = opts.args?.includes('-o') ? opts.args[opts.args.indexOf('-o') + 1] : r.file.replace(/\.csv$/, '.jsonl');
+  const out = opts.args?.includes('-o') ? opts.args[opts.args.indexOf('-o') + 1]
+    : (opts.name ?? 'daftar.csv').replace(/\.csv$/, '.jsonl');
   const text = fs.readFileSync(sb.file(out), 'utf8');
   assert.ok(text.endsWith('\n') && !text.includes('\r'), 'one JSON object per LF-ended line');
   const [header, ...entries] = text.trimEnd().split('\n').map((l) => JSON.parse(l));
@@ -167,6 +168,16 @@ describe('list build', () => {
     ]);
   });
 
+  test('build should read cells separated by semicolons with --separator, and say so without it', async (t) => {
+    const sb = await makeSandbox(t);
+    const rows = ['platform;akun;nama;partai;pemilihan', 'x;@tim_a;"Tim A; relawan";Koalisi 1,5;Pilkada 2026'];
+    const lines = await buildRefused(sb, rows);
+    assert.deepEqual(lines, ["daftar.csv:1: one column only, with semicolons in it: the file seems separated by semicolons "
+      + "(Excel writes those under Indonesian regional settings): use --separator ';'"]);
+    const { entries } = await buildList(sb, rows, { args: ['--separator', ';'] });
+    assert.deepEqual(entries, [{ platform: 'x', accounts: ['@tim_a'], entity: { name: 'Tim A; relawan', party: 'Koalisi 1,5', election: 'Pilkada 2026' } }]);
+  });
+
   test('build should take the elections from --election, and write where -o says', async (t) => {
     const sb = await makeSandbox(t);
     const { header, r } = await buildList(sb, [HEADER_ID, 'x,@tim_a,,Tim A,,,,'],
@@ -181,7 +192,22 @@ describe('list build', () => {
     const r = await build(sb, [HEADER_ID, 'x,@tim_a,17,Tim A,,,P,', 'x,@tim_b,,Tim B,,,P,'], { args: ['--json'] });
     assert.equal(r.status, EXIT.OK, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(out, { ok: true, file: 'daftar.jsonl', version: 42, entries: 2, accounts: 3, rows: 2 });
+    assert.deepEqual(out, { ok: true, file: 'daftar.jsonl', version: 42, entries: 2, accounts: 3, rows: 2, warnings: [] });
+  });
+
+  test('build should warn about an id a spreadsheet has rounded to 15 digits, and still write the list', async (t) => {
+    const sb = await makeSandbox(t);
+    const { r, entries } = await buildList(sb, [
+      HEADER_ID,
+      'x,@tim_a,1700000000000000000,Tim A,,,P,',    // typed into a number cell: 1700000000000000001 rounded
+      'x,@tim_b,1700000000000000001,Tim B,,,P,',
+      'x,@tim_c,100000000000000,Tim C,,,P,',         // 15 digits: a spreadsheet keeps them all
+    ]);
+    assert.equal(entries.length, 3);
+    assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+      'daftar.csv:2: column C (id): warning: the id 1700000000000000000 ends in zeros after its 15th digit, as a '
+        + 'spreadsheet writes a long number it has rounded: check it (and format the column as text)',
+    ]);
   });
 
   test('the built list should sign and import with the real CLI, and check should answer for its accounts', async (t) => {
@@ -242,10 +268,12 @@ describe('list build: problems, each with its line and column', () => {
       ',,,,,,,',
       'x,https://x.com/tim_a,,Tim B,,,P,',
       'x,https://x.com/i/user/1700000000000000001,,Tim A,,,P,',
+      'x,12345,12345,Tim E,,,P,',                       // digits in the account column are an id too
     ]);
     assert.deepEqual(lines, [
       'daftar.csv:5: column B (akun): x @tim_a is listed twice: on line 2 (column B) and on line 5',
       'daftar.csv:6: column B (akun): x id:1700000000000000001 is listed twice: on line 2 (column C) and on line 6',
+      'daftar.csv:7: column C (id): x id:12345 is listed twice on line 7 (columns B and C)',
     ]);
   });
 
@@ -398,6 +426,7 @@ describe('list build: problems, each with its line and column', () => {
       [{ '--issued': '2099-02-01', '--expires': '2099-01-01' }, /--expires must be after --issued/],
       [{ '--issuer': '' }, /--issuer: the value is empty/],
       [{ '--issuer': 'x'.repeat(257) }, /--issuer: the value is longer than 256 bytes/],
+      [{ '--separator': '|' }, /--separator is ',' or ';'/],
     ]) {
       const r = await build(sb, rows, { options });
       assert.equal(r.status, EXIT.USAGE, `${JSON.stringify(options)}: ${r.stderr}`);

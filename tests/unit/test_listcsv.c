@@ -28,6 +28,7 @@ static ssize_t mem_read(void *ctx, void *buf, size_t n)
 /* Reads all of INPUT and describes what came out: "L1[a|b] L2[c]" for records, "L3!2(reason)"
  * for a bad record (line, field at fault), "FATAL(reason)" for the end of reading. */
 static char outcome[65536];
+static char separator = ',';
 
 static const char *read_all_chunked(const char *input, size_t len, size_t chunk)
 {
@@ -39,6 +40,7 @@ static const char *read_all_chunked(const char *input, size_t len, size_t chunk)
 
     outcome[0] = '\0';
     csv_reader_init(&r, mem_read, &m);
+    r.separator = separator;
     for (;;) {
         csv_status st = csv_reader_next(&r, &rec, &err);
         int n = 0;
@@ -94,6 +96,15 @@ static void reader_should_split_fields_at_commas(void)
 {
     CHECK_STR(read_all("platform,akun,nama\nx,@tim_a,Tim A\n"), "L1[platform|akun|nama] L2[x|@tim_a|Tim A]");
     CHECK_STR(read_all("a,,c,\n"), "L1[a||c|]");
+}
+
+static void reader_should_split_at_the_separator_it_is_given(void)
+{
+    separator = ';';
+    CHECK_STR(read_all("platform;akun;nama\r\nx;@tim_a;\"Tim A; relawan\"\r\ny;1,5;\"q\"\"\"\r\n"),
+              "L1[platform|akun|nama] L2[x|@tim_a|Tim A; relawan] L3[y|1,5|q\"]");
+    separator = ',';
+    CHECK_STR(read_all("a;b,c\n"), "L1[a;b|c]");
 }
 
 static void reader_should_unescape_doubled_quotes_in_quoted_fields(void)
@@ -255,6 +266,7 @@ static void reader_should_report_a_read_error_as_fatal(void)
 int main(void)
 {
     RUN(reader_should_split_fields_at_commas);
+    RUN(reader_should_split_at_the_separator_it_is_given);
     RUN(reader_should_unescape_doubled_quotes_in_quoted_fields);
     RUN(reader_should_keep_commas_and_line_breaks_inside_quoted_fields);
     RUN(reader_should_end_rows_at_crlf_lf_or_a_lone_cr);
