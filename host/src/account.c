@@ -153,7 +153,7 @@ static int make_handle(netral_platform platform, span name, account_ref *out, ne
     size_t used = 0;
 
     if (name.n < r->handle_min || name.n > r->handle_max)
-        return netral_fail(err, NETRAL_E_ACCOUNT, "a %s handle has %zu to %zu characters, not %zu",
+        return netral_fail(err, NETRAL_E_ACCOUNT, "a handle on %s has %zu to %zu characters, not %zu",
                            r->name, r->handle_min, r->handle_max, name.n);
     for (size_t i = 0; i < name.n; i++) {
         char c = lower(name.p[i]);
@@ -161,7 +161,7 @@ static int make_handle(netral_platform platform, span name, account_ref *out, ne
                  (c != '\0' && strchr(r->handle_extra, c) != NULL);
         if (!ok)
             return netral_fail(err, NETRAL_E_ACCOUNT,
-                               "a %s handle has only letters, digits and '%s', not '%.*s'",
+                               "a handle on %s has only letters, digits and '%s', not '%.*s'",
                                r->name, r->handle_extra, (int)(name.n > 64 ? 64 : name.n), name.p);
         if (c == '.' && r->handle_ignores_dots) continue;
         buf[used++] = c;

@@ -105,6 +105,9 @@ static int copy_elections(const cJSON *header, char out[LIST_ELECTIONS_JSON_BYTE
         if (!cJSON_IsString(e) || e->valuestring[0] == '\0' || strlen(e->valuestring) > MAX_ENTITY_FIELD_BYTES)
             return netral_fail(err, NETRAL_E_FORMAT, "each election must be a name of 1 to %u bytes",
                                MAX_ENTITY_FIELD_BYTES);
+        for (const char *c = e->valuestring; *c != '\0'; c++)   /* shown to people, as every text */
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                return netral_fail(err, NETRAL_E_FORMAT, "an election name has a control character");
     }
     text = cJSON_PrintUnformatted(elections);
     if (text == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
