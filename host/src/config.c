@@ -8,6 +8,7 @@
 
 #include "environment.h"
 #include "fileio.h"
+#include "keychain.h"
 #include "os.h"
 
 static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char *fallback, netral_error *err)
@@ -71,7 +72,7 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
         free(text);
     }
     closedir(d);
-    for (size_t i = 0; i < out->count && out->refused[0] == '\0'; i++) {
+    for (size_t i = 0; i < out->count && out->refused[0] == '\0'; i++) {   /* in CONFIG itself */
         for (size_t k = i + 1; k < out->count; k++) {
             if (memcmp(out->keys[i].keynum, out->keys[k].keynum, MINISIGN_KEYNUM_BYTES) != 0) continue;
             char id[MINISIGN_KEY_ID_HEX_BYTES];
@@ -81,6 +82,10 @@ int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error
                      out->names[i], out->names[k], dir, id);
             break;
         }
+    }
+    if (out->refused[0] == '\0') {
+        netral_error ignored;
+        (void)keychain_apply(paths, out, &out->statement_serial, &ignored);   /* its problems: first_problem */
     }
     return 0;
 }

@@ -3,6 +3,7 @@
 #define NETRAL_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "netral_limits.h"
@@ -55,10 +56,12 @@ typedef struct {
      * names its key by id, so which one was meant?), or a keys directory others can write to.
      * Then nothing may be verified with these keys. */
     char refused[NETRAL_ERROR_MSG_BYTES];
+    int64_t statement_serial;             /* the last key statement applied (keychain.h), 0: none */
 } trusted_keys;
 
-/* Loads CONFIG/keys/ *.pub. A missing directory means no keys; a bad file is counted and
- * described in first_problem, and does not stop the others from loading; see also refused. */
+/* Loads CONFIG/keys/ *.pub, then applies the key statements kept in DATA/keys/ (keychain.h). A
+ * missing directory means no keys; a bad file is counted and described in first_problem, and does
+ * not stop the others from loading; see also refused. */
 int trusted_keys_load(const netral_paths *paths, trusted_keys *out, netral_error *err);
 /* The trusted key with KEYNUM, or NULL; *role (when not NULL) says what it may sign. */
 const minisign_pubkey *trusted_keys_find(const trusted_keys *keys,

@@ -321,6 +321,20 @@ static int copy_into(const char *src, const char *dir, const char *name, netral_
     return rc;
 }
 
+/* A key statement the authority put in DIR (keys.json, signed: docs/updates.md) goes with it. */
+static int describe_keys(const char *dir, repo_index *index, netral_error *err)
+{
+    char path[NETRAL_PATH_BYTES], sig[NETRAL_PATH_BYTES];
+    index->has_keys = 0;
+    if (path_join(path, sizeof path, dir, KEY_STATEMENT_FILE, err) != 0) return -1;
+    if (!os_exists(path)) return 0;
+    if (snprintf(sig, sizeof sig, "%s.minisig", path) >= (int)sizeof sig || !os_exists(sig))
+        return netral_fail(err, NETRAL_E_IO, "%s is not signed", path);
+    if (repo_file_describe(dir, KEY_STATEMENT_FILE, KEY_STATEMENT_FILE ".minisig", 0, &index->keys, err) != 0) return -1;
+    index->has_keys = 1;
+    return 0;
+}
+
 int publish_list(const publish_request *req, publish_result *out, netral_error *err)
 {
     char sig_path[NETRAL_PATH_BYTES], name[REPO_NAME_BYTES], sig_name[REPO_NAME_BYTES], old_path[NETRAL_PATH_BYTES];
@@ -378,6 +392,7 @@ int publish_list(const publish_request *req, publish_result *out, netral_error *
         index->delta_count++;
     }
     out->deltas = (unsigned)index->delta_count;
+    if (describe_keys(req->dir, index, err) != 0) goto done;
     rc = write_index(req, index, out, err);
 done:
     free_facts(&old_list);
@@ -398,7 +413,7 @@ int publish_refresh(const publish_request *req, publish_result *out, netral_erro
     if (path_join(path, sizeof path, req->dir, INDEX_FILE, err) == 0 &&
         file_read_bounded(path, MAX_INDEX_BYTES, &text, &len, err) == 0 && repo_index_parse(text, len, index, err) == 0) {
         out->deltas = (unsigned)index->delta_count;
-        rc = write_index(req, index, out, err);
+        rc = describe_keys(req->dir, index, err) == 0 ? write_index(req, index, out, err) : -1;
     }
     free(text);
     free(index);

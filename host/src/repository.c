@@ -128,6 +128,11 @@ int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error
         netral_fail(err, NETRAL_E_FORMAT, "index: \"deltas\" must list at most %u deltas", MAX_INDEX_DELTAS);
         goto done;
     }
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(o, "keys");
+    if (keys != NULL) {
+        if (read_file(keys, 0, &out->keys, err) != 0) goto done;
+        out->has_keys = 1;
+    }
     cJSON_ArrayForEach(delta, deltas) {
         int64_t from;
         if (read_integer(delta, "from", 1, &from, err) != 0 ||
@@ -275,6 +280,7 @@ char *repo_index_print(const repo_index *index)
     cJSON_AddItemToObject(o, "list", list);
     deltas = cJSON_AddArrayToObject(o, "deltas");
     for (size_t i = 0; i < index->delta_count; i++) cJSON_AddItemToArray(deltas, file_object(&index->deltas[i]));
+    if (index->has_keys) cJSON_AddItemToObject(o, "keys", file_object(&index->keys));
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;

@@ -36,7 +36,11 @@ typedef struct {
     repo_file list;
     repo_file deltas[MAX_INDEX_DELTAS];
     size_t delta_count;
+    int has_keys;                 /* a key statement (keychain.h) comes with the list */
+    repo_file keys;
 } repo_index;
+
+#define KEY_STATEMENT_FILE "keys.json"
 
 int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error *err);
 

@@ -11,6 +11,7 @@
 #include "importer.h"
 #include "isotime.h"
 #include "json.h"
+#include "keychain.h"
 #include "os.h"
 #include "repository.h"
 #include "store.h"
@@ -186,6 +187,10 @@ int update_from_dir(const netral_paths *paths, const char *dir, update_result *o
                     "so the list may be out of date", when);
         goto done;
     }
+    /* A key statement first: the list may be signed by a key it adds. */
+    if (index->has_keys &&
+        (repo_file_check(dir, &index->keys, err) != 0 || keychain_accept(paths, dir, index->keys.file, err) != 0))
+        goto done;
     installed(paths, &out->from_version, digest);
     if (index->list_version == out->from_version && strcmp(index->content_digest, digest) == 0) {
         out->via = "current";

@@ -195,3 +195,80 @@ describe('updates by file', () => {
     assert.equal(u.result.index_serial, 2);
   });
 });
+
+describe('key statements: rotation and revocation through the repository', () => {
+  // The authority's statement in the repository, signed by SIGNER and by every key it adds.
+  async function statement(a, { serial, add = [], retire = [], signer = a.listKey, proofs = add }) {
+    const file = path.join(a.repo, 'keys.json');
+    fs.mkdirSync(a.repo, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({
+      format: 'netral-keys', format_version: 1, serial,
+      add: add.map((key) => ({ public_key: fs.readFileSync(key.pub, 'utf8').trim().split('\n')[1], role: 'list', name: key.name })),
+      retire: retire.map((key) => key.id),
+    }));
+    assert.equal((await a.sb.cli(['sign', '-W', '-s', signer.sec, '-m', file])).status, EXIT.OK);
+    for (const key of proofs) {
+      assert.equal((await a.sb.cli(['sign', '-W', '-s', key.sec, '-m', file, '-x', `${file}.${key.id}.minisig`])).status, EXIT.OK);
+    }
+  }
+
+  async function publishWith(a, version, key) {
+    const file = await a.sb.publish(`v${version}.jsonl`, { key, version, entries: entriesFor(version) });
+    const r = await a.sb.cli(['publish', a.repo, file, '-s', key.sec, '-i', a.indexKey.sec, '-W']);
+    assert.equal(r.status, EXIT.OK, r.stderr);
+  }
+
+  test('a new key added by a statement of the current key, the old one retired: lists by the new key are taken, by the old refused', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    assert.equal((await update(a.sb, a.repo)).status, EXIT.OK);
+    const next = await a.sb.newKey({ name: 'authority-2027', trusted: false });
+    await statement(a, { serial: 1, add: [next], retire: [a.listKey] });
+    await publishWith(a, 2, next);
+    const r = await update(a.sb, a.repo);
+    assert.equal(r.status, EXIT.OK, r.stderr);
+    await assertAnswersFrom(a.sb, 2, { account: '@tim_v2' });
+    const status = JSON.parse((await a.sb.cli(['status', '--json'])).stdout);
+    assert.ok(status.trusted_keys.includes(next.id) && !status.trusted_keys.includes(a.listKey.id), JSON.stringify(status.trusted_keys));
+    const byOld = await a.sb.importList(await a.sb.publish('v3-old-key.jsonl', { key: a.listKey, version: 3 }));
+    assert.equal(byOld.status, EXIT.FAILED);
+    assert.match(byOld.result.error.message, /not a trusted key/);
+  });
+
+  test('a statement is refused when an added key did not sign it, or when an index key signed it', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    assert.equal((await update(a.sb, a.repo)).status, EXIT.OK);
+    const next = await a.sb.newKey({ name: 'next', trusted: false });
+    await statement(a, { serial: 1, add: [next], proofs: [] });
+    await publish(a, 2);
+    const unproven = await update(a.sb, a.repo);
+    assert.equal(unproven.status, EXIT.FAILED);
+    assert.match(unproven.result.error.message, /added without its own signature/);
+
+    await statement(a, { serial: 1, add: [next], signer: a.indexKey });
+    await publish(a, 3);
+    const byIndexKey = await update(a.sb, a.repo);
+    assert.equal(byIndexKey.status, EXIT.FAILED);
+    assert.match(byIndexKey.result.error.message, /not a trusted list key/);
+    await assertAnswersFrom(a.sb, 1);
+  });
+
+  test('revocation: a statement of another trusted key retires a stolen key; an older statement is refused', async (t) => {
+    const a = await authority(t);
+    const spare = await a.sb.newKey({ name: 'spare' });   // kept apart by the authority, trusted from the start
+    await publish(a, 1);
+    await statement(a, { serial: 2, retire: [a.listKey], signer: spare });
+    await publishWith(a, 2, spare);
+    assert.equal((await update(a.sb, a.repo)).status, EXIT.OK);
+    const stolen = await a.sb.importList(await a.sb.publish('v9-stolen.jsonl', { key: a.listKey, version: 9 }));
+    assert.equal(stolen.status, EXIT.FAILED);
+    assert.match(stolen.result.error.message, /not a trusted key/);
+
+    await statement(a, { serial: 1, retire: [], signer: spare });
+    await publishWith(a, 3, spare);
+    const older = await update(a.sb, a.repo);
+    assert.equal(older.status, EXIT.FAILED);
+    assert.match(older.result.error.message, /key statement 1 is older than statement 2/);
+  });
+});
