@@ -64,8 +64,8 @@ describe('Chromium, warn mode extras with the real host', () => {
   test('page CSS cannot hide or restyle the warning, and page scripts cannot read it', async () => {
     const item = actionsOf(loadSpec('x-repost-menu')).find((entry) => isListed(entry.expect) && entry.selector);
     await inTab(chromium.browser, loadSpec('x-repost-menu').url, async (page, probe) => {
-      // A hostile page: hide every div and dialog, shrink and recolour everything.
-      await page.addStyleTag({ content: 'body > div:not(#react-root):not(#layers), dialog, [role=alertdialog] { display: none !important; visibility: hidden !important; opacity: 0 !important; } * { font-size: 1px !important; color: white !important; }' });
+      // A hostile page: hide every div, dialog and frame, shrink and recolour everything.
+      await page.addStyleTag({ content: 'body > div:not(#react-root):not(#layers), html > div, dialog, iframe, [role=alertdialog] { display: none !important; visibility: hidden !important; opacity: 0 !important; } * { font-size: 1px !important; color: white !important; }' });
       await clickControl(page, item.selector);
       const warning = await probe.waitFor(true);
       const look = await probe.evaluateOn(warning, `function () {
@@ -77,12 +77,22 @@ describe('Chromium, warn mode extras with the real host', () => {
       assert.equal(look.visible, true, 'still shown');
       assert.ok(look.fontSize >= 16, 'its own font size');
       assert.notEqual(look.color, 'rgb(255, 255, 255)', 'its own colours');
+      // And in the page, the frame that holds it: shown, over the whole window.
+      const frame = await probe.evaluateOnPage(warning.outer.backendNodeId, `function () {
+        const style = getComputedStyle(this);
+        const box = this.getBoundingClientRect();
+        return { shown: style.display !== 'none' && style.visibility === 'visible' && style.opacity === '1',
+          covers: box.left <= 0 && box.top <= 0 && box.right >= innerWidth && box.bottom >= innerHeight,
+          onTop: document.elementFromPoint(innerWidth / 2, innerHeight / 2) === this.getRootNode().host };
+      }`);
+      assert.deepEqual(frame, { shown: true, covers: true, onTop: true }, 'the frame is shown over the whole page');
       const seenByPage = await page.evaluate(() => ({
-        dialogs: document.querySelectorAll('[role="alertdialog"], dialog').length,
-        shadowRoots: [...document.querySelectorAll('body > div')].filter((div) => div.shadowRoot).length,
-        text: document.body.innerText.includes('SKB No. 2/2022'),
+        dialogs: document.querySelectorAll('[role="alertdialog"], dialog, iframe').length,
+        shadowRoots: [...document.querySelectorAll('body > div, html > div')].filter((div) => div.shadowRoot).length,
+        text: document.documentElement.innerText.includes('SKB No. 2/2022'),
+        found: window.find('SKB No. 2/2022'),
       }));
-      assert.deepEqual(seenByPage, { dialogs: 0, shadowRoots: 0, text: false });
+      assert.deepEqual(seenByPage, { dialogs: 0, shadowRoots: 0, text: false, found: false });
       await probe.press(warning.cancel);
       await probe.waitFor(false);
     }, 'x-repost-menu');

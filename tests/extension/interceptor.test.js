@@ -1,11 +1,12 @@
 // The interceptor and the warning in jsdom, with the X adapter over a small X-like page and a
 // stand-in for the service worker. "Site handler" listeners (bubble phase, as the page's
-// own) record whether the action ran; the test plays the user.
+// own) record whether the action ran; the test plays the user. The warning's frame is a
+// second jsdom window running the real frame scripts (frame-harness.js).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { contentScriptFiles, extensionRoot, pageWithScripts, readJson } from './helpers.js';
+import { FRAME_ORIGIN, FRAME_URL, frameConnector, readExtensionFile } from './frame-harness.js';
 
 const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
 const MESSAGES = {
@@ -40,15 +41,17 @@ const CLEAR = { verdict: 'clear', platform: 'x', account: '@tetangga', list: LIS
 
 /**
  * A page with the interceptor installed. `host` answers checks: {known: {account: reply},
- * answer: (target) → Promise<reply>}. Returns helpers to act and observe.
+ * answer: (target) → Promise<reply>}. `adapt` may change the X adapter; `frame` is how the
+ * warning's frame behaves ('at once' or 'never'). Returns helpers to act and observe.
  */
 function setup({
   known = {}, answer = null, policy = {}, language = 'id', userEvents = true, effectWithinMs = 1500,
+  adapt = (adapter) => adapter, frame = 'at once', readyWithinMs = 3000, forcedLanguage = true,
 } = {}) {
   const dom = pageWithScripts(PAGE, 'https://x.com/home', []);
   const { window } = dom;
   windows.push(window);
-  // Keep a handle on closed shadow roots so the test can see the warning the user sees.
+  // Keep a handle on closed shadow roots: the page's script could not, the test can.
   const shadows = [];
   const attachShadow = window.Element.prototype.attachShadow;
   window.Element.prototype.attachShadow = function keep(init) {
@@ -56,8 +59,10 @@ function setup({
     shadows.push(shadow);
     return shadow;
   };
-  for (const file of SCRIPTS) dom.window.eval(readScript(file));
+  for (const file of SCRIPTS) dom.window.eval(readExtensionFile(file));
   const { Netral } = window;
+  const frames = frameConnector({ i18nMessages: MESSAGES[language], connect: frame });
+  windows.push({ close: frames.close });
 
   const asked = [];
   const verdicts = {
@@ -73,15 +78,19 @@ function setup({
       if (event.target.dataset.testid === 'like') event.target.dataset.testid = 'unlike';
     });
   }
+  const warnings = Netral.warning.createWarnings({
+    window, frameUrl: FRAME_URL, frameOrigin: FRAME_ORIGIN, connectFrame: frames.connectFrame, readyWithinMs,
+  });
+  warnings.configure({
+    messages: forcedLanguage ? MESSAGES[language] : null, language,
+    fallbackText: () => Netral.strings.create(MESSAGES[language])('warningUnavailable'),
+  });
   Netral.interceptor.createInterceptor({
     window,
-    adapter: Netral.sites.forHost('x.com'),
+    adapter: adapt(Netral.sites.forHost('x.com')),
     verdicts,
-    settings: () => ({
-      policy: Netral.policy.fromManaged(policy),
-      t: Netral.strings.create(MESSAGES[language]),
-      language,
-    }),
+    warnings,
+    settings: () => ({ policy: Netral.policy.fromManaged(policy), language }),
     isUserEvent: userEvents ? (event) => userMade.has(event) : undefined,
     effectWithinMs,
   }).install();
@@ -90,29 +99,37 @@ function setup({
     userMade.add(event);
     return target.dispatchEvent(event);
   }
+  const pageDialogs = () => shadows.map((shadow) => shadow.querySelector('dialog')).filter((d) => d && d.isConnected);
+  const frameDocument = () => (frames.latest() ? frames.latest().window.document : null);
   return {
     window,
+    Netral,
     ran,
     asked,
+    frames,
+    warnings,
     click: (id) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.getElementById(id)),
     key: (key, target) => user(new window.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }), target),
-    dialog: () => shadows.map((s) => s.querySelector('[role="alertdialog"]')).find((d) => d && d.isConnected) || null,
-    notices: () => shadows.map((s) => s.querySelector('[data-netral="notice"]')).filter((n) => n && n.isConnected),
+    /** The warning as the user sees it: the frame's card while our dialog is open, or null. */
+    dialog: () => {
+      const open = pageDialogs().some((d) => d.hasAttribute('open'));
+      return open && frameDocument() ? frameDocument().querySelector('[role="alertdialog"]') : null;
+    },
+    /** Every element the extension added to the page (the hosts of its shadow roots). */
+    hosts: () => shadows.map((shadow) => shadow.host).filter((host) => host.isConnected),
+    pageDialog: () => pageDialogs()[0] || null,
+    notices: () => (frameDocument() ? [...frameDocument().querySelectorAll('[data-netral="notice"]')] : []),
     settle: () => new Promise((resolve) => window.setTimeout(resolve, 0)),
     nextNotice: () => new Promise((resolve) => {
-      const observer = new window.MutationObserver(() => {
-        const [notice] = shadows.map((s) => s.querySelector('[data-netral="notice"]')).filter((n) => n && n.isConnected);
-        if (notice) { observer.disconnect(); resolve(notice.textContent); }
-      });
-      observer.observe(window.document.body, { childList: true });
+      const poll = () => {
+        const doc = frameDocument();
+        const notice = doc && doc.querySelector('[data-netral="notice"]');
+        if (notice) resolve(notice.textContent);
+        else window.setTimeout(poll, 2);
+      };
+      poll();
     }),
   };
-}
-
-const sources = new Map();
-function readScript(file) {
-  if (!sources.has(file)) sources.set(file, readFileSync(path.join(extensionRoot, file), 'utf8'));
-  return sources.get(file);
 }
 
 function buttonLabelled(dialog, name) {
@@ -128,10 +145,12 @@ test('a like on a clear account goes through at once, with no warning and no che
   assert.deepEqual(page.asked, []);
 });
 
-test('a like on a listed account is stopped before the site sees it and a warning names the account', () => {
+test('a like on a listed account is stopped before the site sees it and a warning names the account', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   page.click('listed-like');
   assert.deepEqual(page.ran, []);
+  assert.ok(page.pageDialog().hasAttribute('open'), 'the dialog opens at the click');
+  await page.settle();
   const dialog = page.dialog();
   assert.ok(dialog, 'warning shown');
   const text = dialog.textContent;
@@ -143,6 +162,7 @@ test('a like on a listed account is stopped before the site sees it and a warnin
   assert.match(text, /versi 7, diterbitkan 1 November 2026 oleh Bawaslu Contoh/);
   assert.equal(dialog.getAttribute('aria-modal'), 'true');
   assert.equal(page.window.document.activeElement.tagName, 'DIV', 'focus is inside the shadow host');
+  assert.equal(page.window.document.body.textContent.includes('Calon A'), false, 'what it says is in the frame, not the page');
   assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Batalkan');
   assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Tetap lanjutkan');
 });
@@ -150,16 +170,24 @@ test('a like on a listed account is stopped before the site sees it and a warnin
 test('Batalkan drops the action: the site handler never runs', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   page.click('listed-like');
+  await page.settle();
   buttonLabelled(page.dialog(), 'cancel').click();
   await page.settle();
   assert.equal(page.dialog(), null);
   assert.deepEqual(page.ran, []);
 });
 
-test('Escape cancels like Batalkan does', async () => {
+test('Escape cancels like Batalkan does, in the frame or on the dialog around it', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   page.click('listed-like');
-  page.dialog().dispatchEvent(new page.window.Event('cancel', { cancelable: true }));
+  await page.settle();
+  const frame = page.frames.latest().window;
+  buttonLabelled(page.dialog(), 'cancel').dispatchEvent(new frame.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  page.click('listed-like');
+  await page.settle();
+  page.pageDialog().dispatchEvent(new page.window.Event('cancel', { cancelable: true }));
   await page.settle();
   assert.equal(page.dialog(), null);
   assert.deepEqual(page.ran, []);
@@ -168,6 +196,7 @@ test('Escape cancels like Batalkan does', async () => {
 test('Tetap lanjutkan replays the like exactly once and confirms it took effect', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   page.click('listed-like');
+  await page.settle();
   const notice = page.nextNotice();
   buttonLabelled(page.dialog(), 'proceed').click();
   assert.match(await notice, /Tindakan dilanjutkan/);
@@ -183,6 +212,7 @@ test('when the site ignores the replay, the user is told to click again and that
   let ignoring = true;
   button.addEventListener('click', (event) => { if (ignoring) event.stopImmediatePropagation(); }, { capture: true });
   page.click('listed-retweet');
+  await page.settle();
   const notice = page.nextNotice();
   buttonLabelled(page.dialog(), 'proceed').click();
   assert.match(await notice, /Klik sekali lagi/);
@@ -193,9 +223,10 @@ test('when the site ignores the replay, the user is told to click again and that
   assert.deepEqual(page.ran, ['listed-retweet']);
 });
 
-test('in block mode the warning has no way through', () => {
+test('in block mode the warning has no way through', async () => {
   const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'block' } });
   page.click('listed-like');
+  await page.settle();
   const dialog = page.dialog();
   assert.ok(dialog);
   assert.equal(buttonLabelled(dialog, 'proceed'), null);
@@ -242,6 +273,7 @@ test('a held click on a listed account shows the warning when the verdict arrive
   const page = setup({ answer: async () => LISTED });
   page.click('listed-like');
   await page.settle();
+  await page.settle();
   assert.deepEqual(page.ran, []);
   assert.ok(page.dialog());
 });
@@ -261,6 +293,7 @@ test('host missing with failMode closed: the action is held with a "could not be
   });
   page.click('listed-like');
   await page.settle();
+  await page.settle();
   assert.deepEqual(page.ran, []);
   const dialog = page.dialog();
   assert.match(dialog.textContent, /tidak dapat diperiksa/i);
@@ -274,7 +307,7 @@ test('events the page makes itself (untrusted) are not judged', () => {
   assert.equal(page.dialog(), null);
 });
 
-test('the l shortcut on a focused listed post is caught; typing l in a text box is not', () => {
+test('the l shortcut on a focused listed post is caught; typing l in a text box is not', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   const post = page.window.document.getElementById('listed-post');
   const search = page.window.document.getElementById('search');
@@ -283,6 +316,7 @@ test('the l shortcut on a focused listed post is caught; typing l in a text box 
   assert.equal(page.dialog(), null);
   post.focus();
   page.key('l', post);
+  await page.settle();
   assert.ok(page.dialog());
 });
 
@@ -295,6 +329,7 @@ test('after going on at the repost button, the repost menu that opens outside th
     layers.querySelector('#confirm').addEventListener('click', () => menuItems.push('confirm'));
   });
   page.click('listed-retweet');
+  await page.settle();
   buttonLabelled(page.dialog(), 'proceed').click();
   await page.settle();
   page.click('confirm');
@@ -318,58 +353,194 @@ test('a follow is caught when the list names the account by handle while the but
   page.window.document.getElementById('follow2').addEventListener('click', () => ran.push('follow'));
   page.click('follow2');
   await page.settle();
+  await page.settle();
   assert.deepEqual(ran, [], 'the site never saw it');
   assert.match(page.dialog().textContent, /@timmenang/);
   dom.window.close();
 });
 
-test('the warning speaks English when the policy or the browser says so', () => {
-  const page = setup({ known: { '@timmenang': LISTED }, language: 'en' });
-  page.click('listed-like');
-  const dialog = page.dialog();
-  assert.match(dialog.textContent, /You are about to like a post by @timmenang \(X\)/);
-  assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Cancel');
-  assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Go on anyway');
+test('the warning speaks English when the policy or the browser says so', async () => {
+  for (const forcedLanguage of [true, false]) {
+    const page = setup({ known: { '@timmenang': LISTED }, language: 'en', forcedLanguage });
+    page.click('listed-like');
+    await page.settle();
+    const dialog = page.dialog();
+    assert.match(dialog.textContent, /You are about to like a post by @timmenang \(X\)/);
+    assert.equal(buttonLabelled(dialog, 'cancel').textContent, 'Cancel');
+    assert.equal(buttonLabelled(dialog, 'proceed').textContent, 'Go on anyway');
+    assert.equal(dialog.ownerDocument.documentElement.lang, 'en');
+  }
 });
 
-test('the warning keeps the focus: it opens on Batalkan, and Tab / Shift+Tab cycle inside it', () => {
+test('the warning keeps the focus: it opens on Batalkan, and Tab / Shift+Tab cycle inside it', async () => {
   const page = setup({ known: { '@timmerahputih': { ...LISTED, account: '@timmerahputih' }, '@timmenang': LISTED } });
   page.click('listed-like');
+  await page.settle();
   const dialog = page.dialog();
-  const shadow = dialog.getRootNode();
+  const frame = dialog.ownerDocument;
   const cancel = buttonLabelled(dialog, 'cancel');
   const proceed = buttonLabelled(dialog, 'proceed');
-  assert.equal(shadow.activeElement, cancel, 'Batalkan has the focus');
-  const tab = (from, shiftKey = false) => from.dispatchEvent(new page.window.KeyboardEvent('keydown', { key: 'Tab', shiftKey, bubbles: true, cancelable: true }));
+  assert.equal(page.window.document.activeElement, page.hosts()[0], 'the page sees only our element focused');
+  assert.equal(frame.activeElement, cancel, 'Batalkan has the focus');
+  const tab = (from, shiftKey = false) => from.dispatchEvent(new frame.defaultView.KeyboardEvent('keydown', { key: 'Tab', shiftKey, bubbles: true, cancelable: true }));
   tab(cancel);
-  assert.equal(shadow.activeElement, proceed);
+  assert.equal(frame.activeElement, proceed);
   tab(proceed);
-  assert.equal(shadow.activeElement, cancel, 'wraps around instead of leaving');
+  assert.equal(frame.activeElement, cancel, 'wraps around instead of leaving');
   tab(cancel, true);
-  assert.equal(shadow.activeElement, proceed);
+  assert.equal(frame.activeElement, proceed);
 });
 
-test('keys pressed in the warning do not reach the page (no X shortcut fires behind it)', () => {
+test('keys pressed in the warning do not reach the page (no X shortcut fires behind it)', async () => {
   const page = setup({ known: { '@timmenang': LISTED } });
   const seen = [];
   page.window.document.addEventListener('keydown', (event) => seen.push(event.key));
   page.click('listed-like');
-  buttonLabelled(page.dialog(), 'cancel').dispatchEvent(new page.window.KeyboardEvent('keydown', { key: 'l', bubbles: true, composed: true }));
+  await page.settle();
+  const frame = page.frames.latest().window;
+  buttonLabelled(page.dialog(), 'cancel').dispatchEvent(new frame.KeyboardEvent('keydown', { key: 'l', bubbles: true, composed: true }));
+  // Nor keys on our element in the page, should the focus ever be there.
+  page.pageDialog().dispatchEvent(new page.window.KeyboardEvent('keydown', { key: 'l', bubbles: true, composed: true }));
   assert.deepEqual(seen, []);
 });
 
-test('an out-of-date list is said so in the warning', () => {
+test('an out-of-date list is said so in the warning', async () => {
   const page = setup({ known: { '@timmenang': { ...LISTED, list: { ...LISTED.list, stale: true } } } });
   page.click('listed-like');
+  await page.settle();
   assert.match(page.dialog().textContent, /Daftar ini sudah kedaluwarsa/);
 });
 
-test('the IT contact from policy is shown as a link, and only the text when there is no link', () => {
+test('the IT contact from policy is shown as a link, and only the text when there is no link', async () => {
   const page = setup({
     known: { '@timmenang': LISTED },
     policy: { contactText: 'Biro Umum', contactUrl: 'mailto:it@instansi.go.id' },
   });
   page.click('listed-like');
+  await page.settle();
   const link = page.dialog().querySelector('a[href="mailto:it@instansi.go.id"]');
   assert.equal(link.textContent, 'Biro Umum');
+  const plain = setup({ known: { '@timmenang': LISTED }, policy: { contactText: 'Biro Umum' } });
+  plain.click('listed-like');
+  await plain.settle();
+  assert.equal(plain.dialog().querySelector('a'), null);
+  assert.match(plain.dialog().textContent, /Biro Umum/);
+});
+
+// ---- failing safe ----
+
+test('a warning the page removes counts as Batalkan, and later actions are judged again', async () => {
+  const page = setup({ known: { '@timmenang': LISTED, '@tetangga': CLEAR } });
+  page.click('listed-like');
+  await page.settle();
+  for (const host of page.hosts()) host.remove();   // what a page script can do to our element
+  await page.settle();
+  assert.deepEqual(page.ran, [], 'the removed warning dropped the action');
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, [], 'the next like on the listed account is held too');
+  assert.ok(page.dialog(), 'and warned about, on a new frame');
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('clear-like');
+  assert.deepEqual(page.ran, ['clear-like'], 'a clear account still goes on');
+});
+
+test('a warning the page restyles or moves counts as Batalkan', async () => {
+  const page = setup({ known: { '@timmenang': LISTED } });
+  page.click('listed-like');
+  await page.settle();
+  page.hosts()[0].setAttribute('style', 'display: none');
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  page.click('listed-like');
+  await page.settle();
+  assert.ok(page.dialog());
+  page.window.document.body.append(page.hosts().at(-1));
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  page.click('listed-like');
+  await page.settle();
+  assert.ok(page.dialog());
+  assert.deepEqual(page.ran, []);
+});
+
+test('an action that reaches the page while a warning is open is dropped, not let through', async () => {
+  const page = setup({ known: { '@timmenang': LISTED, '@tetangga': CLEAR } });
+  page.click('listed-like');
+  await page.settle();
+  page.click('listed-retweet');   // the page is inert under a modal dialog; here it is not
+  assert.deepEqual(page.ran, []);
+  assert.match(page.dialog().textContent, /menyukai/, 'still the first warning');
+});
+
+function withBrokenLikeSelector(adapter) {
+  return { ...adapter, rules: adapter.rules.map((rule) => (rule.action === 'like' ? { ...rule, selector: 'button:contains("Like")' } : rule)) };
+}
+
+function capturingErrors(page) {
+  const errors = [];
+  page.window.console.error = (...args) => errors.push(args.map(String).join(' '));
+  return errors;
+}
+
+test('an adapter selector the browser refuses does not let an action through: the listed like is warned, the error reported', async () => {
+  const page = setup({ known: { '@timmenang': LISTED, '@tetangga': CLEAR }, adapt: withBrokenLikeSelector });
+  const errors = capturingErrors(page);
+  assert.throws(() => page.window.document.body.matches('button:contains("Like")'), 'the selector really is refused');
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, [], 'the site never saw it');
+  assert.ok(page.dialog(), 'warned');
+  assert.ok(errors.some((line) => line.includes(':contains')), `reported: ${errors.join('; ')}`);
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('clear-like');
+  assert.deepEqual(page.ran, ['clear-like'], 'a clear account goes on');
+});
+
+test('a refused selector where the account cannot be read: failMode closed holds it, open lets it go', async () => {
+  // The account sources of the like rule are broken: no account can be read.
+  const brokenAccount = (adapter) => ({ ...adapter, authors: [{ find: 'a[href]:contains("@")' }], pageAccount: [] });
+  const closed = setup({ known: {}, answer: async () => LISTED, adapt: brokenAccount, policy: { failMode: 'closed' } });
+  capturingErrors(closed);
+  closed.click('listed-like');
+  await closed.settle();
+  assert.deepEqual(closed.ran, []);
+  assert.match(closed.dialog().textContent, /tidak dapat diperiksa/i);
+  assert.equal(buttonLabelled(closed.dialog(), 'proceed'), null);
+  const open = setup({ known: {}, answer: async () => LISTED, adapt: brokenAccount });
+  capturingErrors(open);
+  open.click('listed-like');
+  assert.deepEqual(open.ran, ['listed-like']);
+});
+
+test('a frame that never shows the warning: given up as Batalkan, and the page is told only that the action stopped', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, frame: 'never', readyWithinMs: 20 });
+  page.click('listed-like');
+  await new Promise((resolve) => page.window.setTimeout(resolve, 40));
+  assert.deepEqual(page.ran, []);
+  assert.equal(page.frames.frames[0].iframe.isConnected, false, 'the broken frame is gone');
+  assert.equal(page.dialog(), null);
+  const said = page.hosts().map((host) => host.textContent).join('');
+  assert.equal(said.includes('timmenang'), false);
+  page.click('listed-like');
+  assert.deepEqual(page.ran, [], 'and the next action is judged again');
+});
+
+test('a keyboard shortcut whose button selector is refused: failMode closed holds the key, open lets it go', async () => {
+  const brokenKeys = (adapter) => ({ ...adapter, keys: adapter.keys.map((key) => ({ ...key, button: 'button:contains("Like")' })) });
+  for (const [failMode, expected] of [['closed', 0], ['open', 1]]) {
+    const page = setup({ known: { '@timmenang': LISTED }, adapt: brokenKeys, policy: { failMode } });
+    const errors = capturingErrors(page);
+    const seen = [];
+    page.window.document.addEventListener('keydown', (event) => seen.push(event.key));
+    const post = page.window.document.getElementById('listed-post');
+    post.focus();
+    page.key('l', post);
+    await page.settle();
+    assert.equal(seen.length, expected, `failMode ${failMode}`);
+    assert.ok(errors.length > 0, 'reported');
+    if (failMode === 'closed') assert.match(page.dialog().textContent, /tidak dapat diperiksa/i);
+  }
 });

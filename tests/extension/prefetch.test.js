@@ -71,28 +71,80 @@ test('verdicts known under an older list are forgotten when a reply names a new 
 function xPage(url = 'https://x.com/home') {
   const html = fs.readFileSync(path.join(repoRoot, 'tests/fixtures/sites/x-repost-menu.html'), 'utf8');
   const dom = pageWithScripts(html, url, []);
-  const observed = [];
-  let report = null;
-  dom.window.IntersectionObserver = class {
-    constructor(callback) { report = callback; }
-    observe(element) { observed.push(element); }
-    unobserve() {}
-  };
   for (const file of SCRIPTS) dom.window.eval(fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'));
   const prefetched = [];
-  const verdicts = { prefetch: (targets) => prefetched.push(...targets.map((t) => `${t.platform} ${t.account}`)) };
+  const batches = [];
+  const verdicts = {
+    prefetch: (targets) => {
+      batches.push(targets.length);
+      prefetched.push(...targets.map((t) => `${t.platform} ${t.account}`));
+    },
+  };
   const { Netral } = dom.window;
   const prefetcher = Netral.prefetch.createPrefetcher({ window: dom.window, adapter: Netral.sites.forHost('x.com'), verdicts });
-  return { dom, observed, prefetched, prefetcher, enterViewport: (elements) => report(elements.map((target) => ({ target, isIntersecting: true }))) };
+  return { dom, prefetched, batches, prefetcher };
 }
 
-test('posts coming into view have their authors checked before any click', () => {
+const mutationsDelivered = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function tweet(document, handle) {
+  const article = document.createElement('article');
+  article.setAttribute('data-testid', 'tweet');
+  article.innerHTML = `<div data-testid="User-Name"><a href="/${handle}">${handle}</a></div><button data-testid="like">Like</button>`;
+  return article;
+}
+
+test('posts in the page have their authors checked before any click', () => {
   const page = xPage();
   page.prefetcher.scan();
-  assert.equal(page.observed.length, 2, 'both posts watched');
-  page.enterViewport(page.observed);
   assert.deepEqual(new Set(page.prefetched), new Set(['x @timmerahputih', 'x @kominfocontoh']));
   page.dom.window.close();
+});
+
+test('posts the page adds are checked as they arrive, in one batch per change, with no timer', async () => {
+  const page = xPage();
+  page.prefetcher.start();
+  page.prefetched.length = 0;
+  page.batches.length = 0;
+  const { document } = page.dom.window;
+  const feed = document.createElement('div');
+  feed.append(tweet(document, 'tetangga'), tweet(document, 'kawan'));
+  document.body.append(feed);
+  await mutationsDelivered();
+  assert.deepEqual(page.prefetched, ['x @tetangga', 'x @kawan']);
+  assert.deepEqual(page.batches, [2]);
+  // A post added empty and filled in later is checked once it says whose it is.
+  const empty = document.createElement('article');
+  empty.setAttribute('data-testid', 'tweet');
+  document.body.append(empty);
+  await mutationsDelivered();
+  assert.deepEqual(page.prefetched, ['x @tetangga', 'x @kawan']);
+  empty.append(...tweet(document, 'baru').children);
+  await mutationsDelivered();
+  assert.deepEqual(page.prefetched, ['x @tetangga', 'x @kawan', 'x @baru']);
+  // Changes inside a post already checked ask nothing again.
+  feed.firstElementChild.append(document.createElement('span'));
+  await mutationsDelivered();
+  assert.equal(page.prefetched.length, 3);
+  page.dom.window.close();
+});
+
+test('a post selector the browser refuses is left out (and reported); the other posts are still checked', () => {
+  const html = '<article data-testid="tweet"><div data-testid="User-Name"><a href="/tetangga">t</a></div><button data-testid="like">Like</button></article>';
+  const dom = pageWithScripts(html, 'https://x.com/home', []);
+  for (const file of SCRIPTS) dom.window.eval(fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'));
+  const errors = [];
+  dom.window.console.error = (...args) => errors.push(args.join(' '));
+  const { Netral } = dom.window;
+  const adapter = Netral.sites.forHost('x.com');
+  const prefetched = [];
+  Netral.prefetch.createPrefetcher({
+    window: dom.window, adapter: { ...adapter, posts: ['article:has-text(x)', ...adapter.posts] },
+    verdicts: { prefetch: (targets) => prefetched.push(...targets.map((t) => t.account)) },
+  }).scan();
+  assert.deepEqual(prefetched, ['@tetangga']);
+  assert.equal(errors.length, 1);
+  dom.window.close();
 });
 
 test('a profile page checks its own account at once', () => {

@@ -65,3 +65,25 @@ export function createDispatcher({ extensionId, extensionBase, handlers }) {
     return route.run(message);
   };
 }
+
+/**
+ * Answers requests that come over a content script's persistent port (content/channel.js):
+ * {id, message} in, {id, reply} or {id, error} out. Every message is checked against the
+ * port's sender like one sent with runtime.sendMessage.
+ */
+export function servePort(port, dispatch) {
+  const post = (envelope) => {
+    try {
+      port.postMessage(envelope);
+    } catch {
+      // The page went away while its request was answered.
+    }
+  };
+  port.onMessage.addListener((envelope) => {
+    if (!envelope || typeof envelope.id !== 'number') return;
+    dispatch(envelope.message, port.sender).then(
+      (reply) => post({ id: envelope.id, reply }),
+      (error) => post({ id: envelope.id, error: { code: 'bad_request', message: error.message } }),
+    );
+  });
+}

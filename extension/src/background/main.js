@@ -6,7 +6,7 @@ import { api } from './browser.js';
 import { createHostConnection } from './host-connection.js';
 import { createVerdictCache } from './verdict-cache.js';
 import { createChecker } from './checker.js';
-import { createDispatcher } from './dispatcher.js';
+import { createDispatcher, servePort } from './dispatcher.js';
 
 const { normalise } = globalThis.Netral.account;
 const { fromManaged } = globalThis.Netral.policy;
@@ -71,6 +71,12 @@ const dispatch = createDispatcher({
     strings,
     status,
   },
+});
+
+// Content scripts ask over a persistent port (content/channel.js); the popup with sendMessage.
+api.runtime.onConnect.addListener((port) => {
+  if (port.name === 'netral') servePort(port, dispatch);
+  else port.disconnect();
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {

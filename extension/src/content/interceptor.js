@@ -75,21 +75,22 @@
    * @param window    the page's window
    * @param adapter   the site's adapter (sites/*.js)
    * @param verdicts  from verdicts.createVerdicts
-   * @param settings  () → {policy, t, language}: read at each event, so policy changes apply at once
+   * @param warnings  from warning.createWarnings
+   * @param settings  () → {policy, language}: read at each event, so policy changes apply at once
    * @param isUserEvent which events a person made; tests stand in for the browser's isTrusted
    * @param effectWithinMs how long a replay has to show an effect before it counts as ignored
    */
   function createInterceptor({
-    window, adapter, verdicts, settings, isUserEvent = (event) => event.isTrusted,
+    window, adapter, verdicts, warnings, settings, isUserEvent = (event) => event.isTrusted,
     effectWithinMs = EFFECT_WITHIN_MS,
   }) {
     const doc = window.document;
     const { classify, classifyEvent, postOf } = netral.resolve;
-    const { showWarning, showNotice, isOwn } = netral.warning;
+    const { isOwn } = warnings;
     let replaying = 0;
     let context = null;     // {target, approved, at}: the menu or composer opened last
     let passNext = null;    // {element, until}: a replay the site ignored; the next click goes
-    let warningOpen = false;
+    let warned = null;      // the held action the open warning is about
     const holding = new Set();   // controls whose held event waits for its verdict
 
     function enabled() {
@@ -109,16 +110,36 @@
     function onEvent(event) {
       if (replaying > 0 || !isUserEvent(event) || !enabled()) return;
       const path = event.composedPath();
-      if (warningOpen || path.some(isOwn)) return;
+      if (path.some(isOwn)) return;
       const origin = elementOf(path[0]);
       if (!origin) return;
       const current = liveContext();
-      const hit = classifyEvent(adapter, {
-        type: event.type, target: event.type === 'submit' ? event.target : origin, key: event.key,
-        shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey,
-        isComposing: event.isComposing,
-      }, current && current.target);
+      let hit;
+      try {
+        hit = classifyEvent(adapter, {
+          type: event.type, target: event.type === 'submit' ? event.target : origin, key: event.key,
+          shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey,
+          isComposing: event.isComposing,
+        }, current && current.target);
+      } catch (error) {
+        // Not known whether this is an action, nor on whom: failMode decides, as when the
+        // host cannot answer.
+        reportError(error);
+        unjudgeable(event, { origin, submitter: event.submitter || null });
+        return;
+      }
       if (!hit) return;
+      // While a warning is open the page is inert; an action that reaches it anyway waits
+      // for no one: it is dropped, never let through unjudged.
+      if (warned) {
+        if (hit.action) stop(event);
+        return;
+      }
+      // The adapter could not read the account (a selector of its own failed): failMode.
+      if (hit.action && !hit.target && hit.error) {
+        unjudgeable(event, { origin, hit, submitter: event.submitter || null });
+        return;
+      }
       if (!hit.action || !hit.target) { openContext(hit, false); return; }
 
       if (passNext && passNext.element === hit.element && Date.now() < passNext.until) {
@@ -143,7 +164,10 @@
       // A second press while the first waits would act twice once both are replayed.
       if (holding.has(hit.element)) return;
       holding.add(hit.element);
-      Promise.all(targets.map((target) => verdicts.check(target, hit.action, HOLD_MS))).then((replies) => {
+      Promise.all(targets.map((target) => verdicts.check(target, hit.action, HOLD_MS))).catch((error) => {
+        reportError(error);
+        return [{ verdict: 'unavailable', reason: 'error' }];
+      }).then((replies) => {
         holding.delete(hit.element);
         const reply = strongest(replies);
         if (decide(reply, settings().policy) === 'allow') {
@@ -160,37 +184,65 @@
       event.stopImmediatePropagation();
     }
 
-    function warn(held, reply) {
-      const { policy, t, language } = settings();
+    // An event whose action or account could not be made out: with failMode open it goes
+    // on; closed, it is held with "could not be checked" and no way through.
+    function unjudgeable(event, held) {
+      const reply = { verdict: 'unavailable', reason: 'adapter error' };
+      if (decide(reply, settings().policy) === 'allow') return;
+      stop(event);
+      warn({ event, ...held, hit: held.hit || null }, reply);
+    }
+
+    function accountLabel(reply, hit) {
+      const target = hit && hit.target;
+      const platform = (target && target.platform) || adapter.platform;
+      const account = reply.account || (target && target.account) || '—';
+      return `${account} (${PLATFORM_NAMES[platform]})`;
+    }
+
+    // What the warning about HIT says (warning/frame.js renders it).
+    function viewFor(hit, reply) {
+      const { policy, language } = settings();
       const decision = decide(reply, policy);
-      const { hit } = held;
-      warningOpen = true;
-      const shown = showWarning(doc, {
+      return {
         kind: decision === 'unchecked' ? 'unchecked' : 'listed',
         allowProceed: decision === 'warn',
-        action: hit.action,
-        accountLabel: `${reply.account || hit.target.account} (${PLATFORM_NAMES[hit.target.platform]})`,
+        action: hit ? hit.action : null,
+        accountLabel: accountLabel(reply, hit),
         entity: reply.entity || null,
         list: reply.list || null,
         contact: { text: policy.contactText, url: policy.contactUrl },
         language,
-        t,
-      });
-      shown.then((choice) => {
-        warningOpen = false;
-        if (choice !== 'proceed') {
-          if (hit.element.isConnected && typeof hit.element.focus === 'function') hit.element.focus();
+      };
+    }
+
+    function warn(held, reply) {
+      const { hit } = held;
+      if (warned) return;   // one warning at a time: an action held meanwhile is dropped
+      warned = held;
+      let shown;
+      try {
+        shown = warnings.show(viewFor(hit, reply));
+      } catch (error) {
+        shown = Promise.reject(error);
+      }
+      // A warning that fails or is taken away counts as Batalkan; then the tab is judged again.
+      shown.catch((error) => { reportError(error); return 'cancel'; }).then((choice) => {
+        warned = null;
+        if (choice !== 'proceed' || !hit) {
+          const element = hit ? hit.element : held.origin;
+          if (element && element.isConnected && typeof element.focus === 'function') element.focus();
           return;
         }
         openContext(hit, true);
         confirmEffect(held).then((changed) => {
           if (changed) {
-            showNotice(doc, t('replayDone'));
+            warnings.notice('replayDone');
           } else {
             passNext = { element: hit.element, until: Date.now() + PASS_NEXT_FOR_MS };
-            showNotice(doc, t('replayIgnored'), 10000);
+            warnings.notice('replayIgnored', 10000);
           }
-        });
+        }).catch(reportError);
         replay(held);
       }).catch(reportError);
     }
@@ -235,9 +287,14 @@
     // Some layers open on hover (Facebook's reaction picker): the hovered control sets the
     // context its items act in.
     function onHover(event) {
-      if (!enabled() || warningOpen) return;
+      if (!enabled() || warned) return;
       const element = elementOf(event.target);
-      const hit = element && classify(adapter, element, 'click');
+      let hit = null;
+      try {
+        hit = element && classify(adapter, element, 'click');
+      } catch (error) {
+        reportError(error);
+      }
       if (hit && hit.rule.opensContext === 'hover' && hit.target
         && !(context && context.approved && sameTarget(context.target, hit.target))) {
         context = { target: hit.target, approved: false, at: Date.now() };

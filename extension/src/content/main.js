@@ -16,22 +16,35 @@
   let language = uiLanguage();
   let t = netral.strings.create(null, api.i18n);
 
+  const channel = netral.channel.createChannel({ connect: (info) => api.runtime.connect(info) });
   async function send(message) {
-    const reply = await api.runtime.sendMessage(message);
-    if (!reply || reply.error) throw new Error(reply ? reply.error.message : 'no reply');
+    const reply = await channel.request(message);
+    if (!reply) throw new Error('no reply');
     return message.type === 'check_batch' ? reply.results : reply;
   }
+
+  const warnings = netral.warning.createWarnings({
+    window: root,
+    frameUrl: api.runtime.getURL('src/warning/warning.html'),
+    frameOrigin: new URL(api.runtime.getURL('')).origin,
+  });
+  function configureWarnings(messages) {
+    warnings.configure({ messages, language, fallbackText: () => t('warningUnavailable') });
+  }
+  configureWarnings(null);
 
   async function applyPolicy(managed) {
     policy = netral.policy.fromManaged(managed);
     if (policy.language === 'auto') {
       language = uiLanguage();
       t = netral.strings.create(null, api.i18n);
+      configureWarnings(null);
       return;
     }
     const { messages } = await send({ type: 'strings', language: policy.language });
     language = policy.language;
     t = netral.strings.create(messages);
+    configureWarnings(messages);
   }
 
   function loadPolicy() {
@@ -41,9 +54,19 @@
   const enabled = () => policy.mode !== 'off' && policy.sites.includes(adapter.platform);
   const verdicts = netral.verdicts.createVerdicts({ send });
   netral.interceptor.createInterceptor({
-    window: root, adapter, verdicts, settings: () => ({ policy, t, language }),
+    window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }),
   }).install();
   netral.prefetch.createPrefetcher({ window: root, adapter, verdicts, enabled }).start();
+
+  // The warning's frame is added once the page has settled, whatever the page holds, so its
+  // arrival says nothing about any account; a warning then opens without loading anything.
+  function prepareWarnings() {
+    if (!enabled()) return;
+    if (typeof root.requestIdleCallback === 'function') root.requestIdleCallback(() => warnings.prepare(), { timeout: 1000 });
+    else root.setTimeout(() => warnings.prepare(), 0);
+  }
+  if (root.document.readyState === 'loading') root.addEventListener('DOMContentLoaded', prepareWarnings, { once: true });
+  else prepareWarnings();
 
   loadPolicy();
   api.storage.onChanged.addListener((changes, area) => { if (area === 'managed') loadPolicy(); });

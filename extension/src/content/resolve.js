@@ -50,6 +50,25 @@
     return compiled.get(key);
   }
 
+  // A selector or pattern of the adapter that the browser refuses throws wherever it is
+  // used. It must not let an action through unjudged: each use gives a safe answer instead
+  // (a rule counts as matching, an exclusion as not applying, a source as yielding nothing),
+  // the classification is marked (hit.error), and the error is reported once.
+  const reported = new Set();
+  let failures = 0;
+  function guarded(what, fallback, fn) {
+    try {
+      return fn();
+    } catch (error) {
+      failures += 1;
+      if (!reported.has(what)) {
+        reported.add(what);
+        console.error(`Netral: the site adapter's ${JSON.stringify(String(what))} cannot be used:`, error);
+      }
+      return fallback;
+    }
+  }
+
   // What a control says: its aria-label and its text, each tried on its own.
   function labelsOf(element) {
     const aria = element.getAttribute('aria-label');
@@ -59,10 +78,10 @@
 
   function ruleMatches(rule, element, eventKind) {
     if ((rule.event || 'click') !== eventKind) return false;
-    if (!element.matches(rule.selector)) return false;
-    if (rule.has && !element.querySelector(rule.has)) return false;
-    if (rule.text && !labelsOf(element).some((label) => regex(rule.text, 'i').test(label))) return false;
-    if (rule.unless && element.closest(rule.unless)) return false;
+    if (!guarded(rule.selector, true, () => element.matches(rule.selector))) return false;
+    if (rule.has && !guarded(rule.has, true, () => element.querySelector(rule.has) !== null)) return false;
+    if (rule.text && !guarded(rule.text, true, () => labelsOf(element).some((label) => regex(rule.text, 'i').test(label)))) return false;
+    if (rule.unless && guarded(rule.unless, false, () => element.closest(rule.unless) !== null)) return false;
     return true;
   }
 
@@ -79,8 +98,8 @@
   function isPost(adapter, node) {
     return (adapter.posts || []).some((post) => (
       typeof post === 'string'
-        ? node.matches(post)
-        : node.matches(post.selector) && node.querySelector(post.has) !== null
+        ? guarded(post, false, () => node.matches(post))
+        : guarded(post.selector, false, () => node.matches(post.selector) && node.querySelector(post.has) !== null)
     ));
   }
 
@@ -93,7 +112,7 @@
 
   function nearestWith(element, selector) {
     for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
-      if (node.querySelector(selector)) return node;
+      if (guarded(selector, null, () => node.querySelector(selector))) return node;
     }
     return null;
   }
@@ -121,7 +140,7 @@
   }
 
   function isFresh({ find, attr, param }, doc) {
-    const marker = doc.querySelector(find);
+    const marker = guarded(find, null, () => doc.querySelector(find));
     const wanted = new URLSearchParams(doc.location.search).get(param);
     return Boolean(marker && wanted) && marker.getAttribute(attr) === wanted;
   }
@@ -132,7 +151,7 @@
     if (scope === 'self') return element;
     if (scope === 'page') return doc;
     if (scope === 'nearest') return nearestWith(element, source.find);
-    return element.closest(scope);
+    return guarded(scope, null, () => element.closest(scope));
   }
 
   function accountFrom(adapter, source, element, post, doc, context) {
@@ -144,13 +163,13 @@
     const scope = scopeFor(source, element, post, doc);
     if (!scope) return null;
     const candidates = source.find
-      ? scope.querySelectorAll(source.find)
+      ? guarded(source.find, [], () => scope.querySelectorAll(source.find))
       : [scope];
     for (const candidate of candidates) {
       if (candidate.nodeType !== 1) continue;
       let value = rawValue(candidate, source).trim();
       if (source.pattern) {
-        const match = regex(source.pattern).exec(value);
+        const match = guarded(source.pattern, null, () => regex(source.pattern).exec(value));
         if (!match) continue;
         value = match[1];
       }
@@ -188,16 +207,20 @@
    * Classifies an event on `target`.
    * @param eventKind 'click' | 'dblclick' | 'enter' | 'submit'
    * @param context   the account of the last context opener, or null
-   * @returns null when no rule matches; otherwise {action, element, rule, target, aliases}
-   *          where action is null for a mere context opener, target is {platform, account}
-   *          or null when no account could be read, and aliases are other forms of it.
+   * @returns null when no rule matches; otherwise {action, element, rule, target, aliases,
+   *          error} where action is null for a mere context opener, target is
+   *          {platform, account} or null when no account could be read, aliases are other
+   *          forms of it, and error says a selector or pattern of the adapter failed on the way.
    */
   function classify(adapter, target, eventKind, context = null) {
     if (!target || target.nodeType !== 1) return null;
+    const failuresBefore = failures;
     const hit = findRule(adapter, target, eventKind);
     if (!hit) return null;
     const accounts = accountsFor(adapter, hit.rule, hit.element, target.ownerDocument, context);
-    return { action: hit.rule.action, rule: hit.rule, element: hit.element, ...accounts };
+    return {
+      action: hit.rule.action, rule: hit.rule, element: hit.element, ...accounts, error: failures !== failuresBefore,
+    };
   }
 
   function isEmptyTextBox(element) {
@@ -240,6 +263,7 @@
     const focused = doc.activeElement;
     if (!focused || isEditable(focused)) return null;
     const post = postOf(adapter, focused);
+    // A refused selector here throws on: whether the key acts is not known (failMode decides).
     return post ? post.querySelector(shortcut.button) : null;
   }
 
@@ -260,7 +284,9 @@
     const add = (result) => { if (result) found.set(`${result.platform}\n${result.account}`, result); };
     const doc = container.ownerDocument || container;
     const selectors = [...new Set(adapter.rules.map((r) => r.selector))];
-    for (const element of container.querySelectorAll(selectors.join(','))) {
+    const elements = guarded(selectors.join(','), null, () => container.querySelectorAll(selectors.join(',')))
+      || selectors.flatMap((selector) => [...guarded(selector, [], () => container.querySelectorAll(selector))]);
+    for (const element of elements) {
       const hit = findRule(adapter, element, 'click')
         || findRule(adapter, element, 'dblclick')
         || findRule(adapter, element, 'enter')
@@ -272,5 +298,13 @@
     return [...found.values()];
   }
 
-  netral.resolve = { classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, isEditable };
+  /** One selector for the adapter's posts, leaving out any the browser refuses (reported). */
+  function postSelector(adapter, doc) {
+    const probe = doc.createDocumentFragment();
+    return (adapter.posts || []).map((post) => (typeof post === 'string' ? post : post.selector))
+      .filter((selector) => guarded(selector, false, () => { probe.querySelector(selector); return true; }))
+      .join(',');
+  }
+
+  netral.resolve = { classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable };
 })(globalThis);

@@ -15,11 +15,13 @@
   }
 
   /**
-   * @param send   (message) → Promise<reply>: runtime.sendMessage to the service worker
+   * @param send   (message) → Promise<reply>: a request to the service worker (channel.js)
    * @param now    () → milliseconds
-   * @param defer  (fn) → void: how a batch is put off to collect more accounts
+   * @param defer  (fn) → void: how a batch is put off to collect more accounts. By default
+   *               only to the end of the current task: the accounts a page change brings
+   *               go in one batch, and none waits on a timer (a click may follow at once).
    */
-  function createVerdicts({ send, now = Date.now, defer = (fn) => setTimeout(fn, 30) }) {
+  function createVerdicts({ send, now = Date.now, defer = (fn) => queueMicrotask(fn) }) {
     const known = new Map();     // key → {reply, at}
     const inFlight = new Map();  // key → Promise<reply>
     let queued = new Map();      // key → target, waiting for the next batch

@@ -205,9 +205,13 @@ export async function exerciseListed(page, probe, item, { mode = 'warn', screens
 
   await gesture(page, item);
   warning = await probe.waitFor(true);
-  const earlierNotices = new Set((await probe.notices()).map((node) => node.backendNodeId));
+  const earlierNotices = new Set((await probe.notices()).map((notice) => notice.seq));
   await probe.press(warning.proceed);
-  await waitForSiteCount(page, selector, type, before + 1, key);
+  await waitForSiteCount(page, selector, type, before + 1, key).catch(async (error) => {
+    const still = await probe.find().catch(() => null);
+    throw new Error(`${error.message}; after "Tetap lanjutkan" the warning is ${still ? 'still shown' : 'gone'}`
+      + ` and the page saw ${(await siteSaw(page, selector, type, key)) - before} ${type}(s); the frame saw: ${await probe.inputSeen()}`);
+  });
   facts.notice = await probe.waitForNewNotice(earlierNotices);
   facts.ranAfterProceed = (await siteSaw(page, selector, type, key)) - before;
   return facts;
