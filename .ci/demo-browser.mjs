@@ -45,7 +45,7 @@ try {
   const liked = await page.evaluate(() => window.__netral.count('article:first-of-type [data-testid="like"]', 'click'));
   if (liked !== 0) throw new Error(`the page's like handler ran ${liked} time(s) before the warning`);
   console.log(`Netral held the like (the page's own handler did not run) and showed its warning`
-    + `${warning.closedRoot ? ' in a closed shadow root' : ''}. Screenshot: ${screenshot}`);
+    + `${warning.closedRoot ? ', out of the page scripts\' reach' : ''}. Screenshot: ${screenshot}`);
   if (withWindow) {
     console.log('The browser window stays open: try the buttons, then close it to end the demo.');
     await new Promise((resolve) => browser.on('disconnected', resolve));
