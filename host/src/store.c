@@ -10,12 +10,18 @@
 
 #include <sqlite3.h>
 
+#include "account_filter.h"
 #include "os.h"
 #include "store_sqlite.h"
 
 struct store {
     sqlite3 *db;
     sqlite3_stmt *lookup;
+    /* The account filter (account_filter.h), its blocks read on first use; none in databases
+     * from before it, or once a block does not match its digest. */
+    uint32_t filter_blocks;
+    unsigned char **filter;
+    sqlite3_stmt *filter_block;
 };
 
 static const char LOOKUP_SQL[] =
@@ -111,6 +117,54 @@ static int open_database(const char *path, sqlite3 **db, netral_error *err)
 }
 #endif
 
+static void filter_drop(store *s)
+{
+    if (s->filter != NULL)
+        for (uint32_t i = 0; i < s->filter_blocks; i++) free(s->filter[i]);
+    free(s->filter);
+    s->filter = NULL;
+    s->filter_blocks = 0;
+}
+
+/* Sets up the filter of an opened database, if it has one (a failure here only means none). */
+static void filter_open(store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t blocks = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'filter_blocks'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        blocks = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (blocks < 1 || blocks > FILTER_MAX_BLOCKS ||
+        sqlite3_prepare_v2(s->db, "SELECT bits FROM account_filter WHERE block = ?1", -1, &s->filter_block, NULL) !=
+            SQLITE_OK)
+        return;
+    s->filter = calloc((size_t)blocks, sizeof *s->filter);
+    if (s->filter != NULL) s->filter_blocks = (uint32_t)blocks;
+}
+
+/* The block at P, read and checked on first use; NULL when the filter cannot be used. */
+static const unsigned char *filter_block(store *s, const filter_position *p)
+{
+    const unsigned char *row;
+    unsigned char *copy;
+    int ok;
+    if (s->filter[p->block] != NULL) return s->filter[p->block];
+    sqlite3_bind_int64(s->filter_block, 1, p->block);
+    ok = sqlite3_step(s->filter_block) == SQLITE_ROW;
+    row = ok ? sqlite3_column_blob(s->filter_block, 0) : NULL;
+    ok = row != NULL && account_filter_unseal(row, (size_t)sqlite3_column_bytes(s->filter_block, 0)) == 0;
+    copy = ok ? malloc(FILTER_BLOCK_BYTES) : NULL;
+    if (copy != NULL) memcpy(copy, row, FILTER_BLOCK_BYTES);
+    sqlite3_reset(s->filter_block);
+    if (copy == NULL) {   /* missing or damaged: every lookup goes to the B-tree, as before filters */
+        filter_drop(s);
+        return NULL;
+    }
+    s->filter[p->block] = copy;
+    return copy;
+}
+
 void store_init(void)
 {
     /* Netral's programs use SQLite from one thread: no mutexes, no memory statistics (which take
@@ -130,6 +184,7 @@ int store_open(const char *path, store **out, netral_error *err)
         store_db_fail(err, s->db, "the database is unreadable or damaged");
         goto done;
     }
+    filter_open(s);
     *out = s;
     s = NULL;
     rc = 0;
@@ -141,6 +196,8 @@ done:
 void store_close(store *s)
 {
     if (s == NULL) return;
+    filter_drop(s);
+    sqlite3_finalize(s->filter_block);
     sqlite3_finalize(s->lookup);
     sqlite3_close(s->db);
     free(s);
@@ -196,6 +253,16 @@ done:
 int store_lookup(store *s, const account_ref *ref, int *found, list_entity *entity, netral_error *err)
 {
     int step, rc = -1;
+    if (s->filter != NULL) {
+        filter_position p;
+        const unsigned char *block;
+        account_filter_position(ref, s->filter_blocks, &p);
+        block = filter_block(s, &p);
+        if (block != NULL && !account_filter_test(block, &p)) {   /* surely not listed */
+            *found = 0;
+            return 0;
+        }
+    }
     sqlite3_reset(s->lookup);
     if (sqlite3_bind_text(s->lookup, 1, platform_name(ref->platform), -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(s->lookup, 2, ref->account, -1, SQLITE_STATIC) != SQLITE_OK)

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "os.h"
+#include "account_filter.h"
 #include "content_digest.h"
 #include "store_sqlite.h"
 
@@ -29,7 +30,61 @@ static const char SCHEMA_SQL[] =
     "  party TEXT NOT NULL, election TEXT NOT NULL, region TEXT NOT NULL);"
     "CREATE TABLE account (platform TEXT NOT NULL, account TEXT NOT NULL,"
     "  entity_id INTEGER NOT NULL REFERENCES entity(id), PRIMARY KEY (platform, account)) WITHOUT ROWID;"
+    "CREATE TABLE account_filter (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
     "BEGIN;";
+
+/* Builds the account filter from the accounts written (one pass over the table, in key order)
+ * and stores its blocks; returns their number. */
+static int64_t write_filter(sqlite3 *db, int64_t accounts, netral_error *err)
+{
+    uint32_t blocks = account_filter_blocks((uint64_t)accounts);
+    unsigned char *bits = calloc(blocks, FILTER_BLOCK_BYTES), row[FILTER_ROW_BYTES];
+    sqlite3_stmt *scan = NULL, *put = NULL;
+    int step;
+    int64_t rc = -1;
+    if (bits == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory for the account filter");
+    if (sqlite3_prepare_v2(db, "SELECT platform, account FROM account", -1, &scan, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
+        store_db_fail(err, db, "cannot write the account filter");
+        goto done;
+    }
+    while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+        account_ref ref;
+        filter_position p;
+        const char *platform = (const char *)sqlite3_column_text(scan, 0);
+        const char *account = (const char *)sqlite3_column_text(scan, 1);
+        if (platform == NULL || account == NULL || platform_parse(platform, strlen(platform), &ref.platform) != 0 ||
+            strlen(account) >= sizeof ref.account) {
+            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: an account the list cannot have");
+            goto done;
+        }
+        strcpy(ref.account, account);
+        account_filter_position(&ref, blocks, &p);
+        account_filter_set(bits + (size_t)p.block * FILTER_BLOCK_BYTES, &p);
+    }
+    if (step != SQLITE_DONE) {
+        store_db_fail(err, db, "cannot write the account filter");
+        goto done;
+    }
+    for (uint32_t i = 0; i < blocks; i++) {
+        account_filter_seal(bits + (size_t)i * FILTER_BLOCK_BYTES, row);
+        sqlite3_bind_int64(put, 1, i);
+        sqlite3_bind_blob(put, 2, row, sizeof row, SQLITE_STATIC);
+        step = sqlite3_step(put);
+        sqlite3_reset(put);
+        if (step != SQLITE_DONE) {
+            if (step == SQLITE_FULL) netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+            else store_db_fail(err, db, "cannot write the account filter");
+            goto done;
+        }
+    }
+    rc = blocks;
+done:
+    sqlite3_finalize(scan);
+    sqlite3_finalize(put);
+    free(bits);
+    return rc;
+}
 
 int store_builder_create(const char *path, store_builder **out, netral_error *err)
 {
@@ -132,6 +187,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
     meta->entries = b->entries;
     meta->accounts = b->accounts;
     content_digest_hex(&b->digest, meta->content_digest);
+    int64_t filter_blocks = write_filter(b->db, b->accounts, err);
+    if (filter_blocks < 0) goto done;
     if (sqlite3_prepare_v2(b->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot write the new database");
         goto done;
@@ -142,7 +199,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
         put_meta_int(b, put, "entries", meta->entries, err) || put_meta_int(b, put, "accounts", meta->accounts, err) ||
         put_meta_text(b, put, "issuer", meta->issuer, err) || put_meta_text(b, put, "key_id", meta->key_id, err) ||
         put_meta_text(b, put, "elections", meta->elections_json, err) ||
-        put_meta_text(b, put, "content_digest", meta->content_digest, err))
+        put_meta_text(b, put, "content_digest", meta->content_digest, err) ||
+        put_meta_int(b, put, "filter_blocks", filter_blocks, err))
         goto done;
     sqlite3_finalize(put);
     put = NULL;

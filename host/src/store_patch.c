@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "account_filter.h"
 #include "content_digest.h"
 #include "fileio.h"
 #include "os.h"
@@ -16,6 +17,8 @@
 struct store_patch {
     sqlite3 *db;
     sqlite3_stmt *find, *remove, *add_entity, *add_account, *put_meta;
+    sqlite3_stmt *filter_get, *filter_put;   /* NULL when the database has no account filter */
+    int64_t filter_blocks;
     char *path;
     store_meta meta;
     content_digest digest;
@@ -96,6 +99,17 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         prepare(p, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)", &p->add_account, err) != 0 ||
         prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0)
         goto done;
+    {   /* the account filter, when the database has one: an addition sets its bits too */
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(p->db, "SELECT value FROM meta WHERE key = 'filter_blocks'", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            p->filter_blocks = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (p->filter_blocks > 0 &&
+            (prepare(p, "SELECT bits FROM account_filter WHERE block = ?1", &p->filter_get, err) != 0 ||
+             prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
+            goto done;
+    }
     *out = p;
     p = NULL;
     rc = 0;
@@ -152,6 +166,29 @@ int store_patch_remove(store_patch *p, const account_ref *account, netral_error 
     return 0;
 }
 
+/* Sets ACCOUNT's bits in its filter block. A block that does not match its digest would be read
+ * as "no filter" by the host; the delta is then refused (the full list rebuilds the filter). */
+static int filter_add(store_patch *p, const account_ref *account, netral_error *err)
+{
+    filter_position pos;
+    unsigned char row[FILTER_ROW_BYTES];
+    const unsigned char *kept;
+    int ok;
+    account_filter_position(account, (uint32_t)p->filter_blocks, &pos);
+    sqlite3_bind_int64(p->filter_get, 1, pos.block);
+    ok = sqlite3_step(p->filter_get) == SQLITE_ROW;
+    kept = ok ? sqlite3_column_blob(p->filter_get, 0) : NULL;
+    ok = kept != NULL && account_filter_unseal(kept, (size_t)sqlite3_column_bytes(p->filter_get, 0)) == 0;
+    if (ok) memcpy(row, kept, FILTER_BLOCK_BYTES);
+    sqlite3_reset(p->filter_get);
+    if (!ok) return netral_fail(err, NETRAL_E_DATABASE, "the installed account filter is damaged: import the full list");
+    account_filter_set(row, &pos);
+    account_filter_seal(row, row);
+    sqlite3_bind_int64(p->filter_put, 1, pos.block);
+    sqlite3_bind_blob(p->filter_put, 2, row, sizeof row, SQLITE_STATIC);
+    return step_done(p, p->filter_put, err);
+}
+
 int store_patch_add(store_patch *p, const account_ref *account, const list_entity *entity, netral_error *err)
 {
     int step;
@@ -173,7 +210,7 @@ int store_patch_add(store_patch *p, const account_ref *account, const list_entit
     if (step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot write the new database");
     content_digest_add(&p->digest, account, entity);
     p->meta.accounts++;
-    return 0;
+    return p->filter_blocks > 0 ? filter_add(p, account, err) : 0;
 }
 
 static int put_int(store_patch *p, const char *key, int64_t value, netral_error *err)
@@ -213,7 +250,9 @@ int store_patch_finish(store_patch *p, store_meta *meta, netral_error *err)
     sqlite3_finalize(p->add_entity);
     sqlite3_finalize(p->add_account);
     sqlite3_finalize(p->put_meta);
-    p->find = p->remove = p->add_entity = p->add_account = p->put_meta = NULL;
+    sqlite3_finalize(p->filter_get);
+    sqlite3_finalize(p->filter_put);
+    p->find = p->remove = p->add_entity = p->add_account = p->put_meta = p->filter_get = p->filter_put = NULL;
     if (sqlite3_close(p->db) != SQLITE_OK) {
         store_db_fail(err, p->db, "cannot close the new database");
         goto fail;
@@ -239,6 +278,8 @@ void store_patch_abort(store_patch *p)
     sqlite3_finalize(p->add_entity);
     sqlite3_finalize(p->add_account);
     sqlite3_finalize(p->put_meta);
+    sqlite3_finalize(p->filter_get);
+    sqlite3_finalize(p->filter_put);
     if (p->db != NULL) sqlite3_close(p->db);
     (void)unlink(p->path);
     free(p->path);

@@ -328,3 +328,17 @@ describe('17. the host gives up what it never needs', () => {
     assert.match(status, /^Seccomp:\s+2$/m);
   });
 });
+
+describe('9. the account filter (performance, issue 9) never hides a listed account', () => {
+  test('with the filter\'s blocks damaged, the host still answers listed (it falls back to the B-tree)', async (t) => {
+    const sb = await makeSandbox(t);
+    await sb.install(1);
+    // Zero every filter block in place, as a damaged disk might; the digest no longer matches.
+    const r = await run('sqlite3', [sb.data('netral.db'), "UPDATE account_filter SET bits = zeroblob(length(bits));"], { env: sb.env });
+    assert.equal(r.status, 0, r.stderr);
+    await assertAnswersFrom(sb, 1);
+    const host = sb.host();
+    assert.equal((await host.request({ id: 1, type: 'check', platform: 'x', account: '@nobody_here' })).verdict, 'clear');
+    await host.close();
+  });
+});

@@ -1,0 +1,44 @@
+/* A filter of the accounts on the list, so that checking an account that is not listed (most of
+ * them: a page shows many accounts, few campaign ones) does not need a B-tree search. A blocked
+ * Bloom filter: each (platform, account) sets FILTER_HASHES bits in one block of FILTER_BLOCK_BYTES,
+ * chosen by its hash; it says "surely not listed" or "maybe". It never forgets an account (bits are
+ * only set, never cleared: a delta's removals leave theirs), so a "surely not" is always right;
+ * a block whose digest does not match is not used.
+ * Blocks are kept in the database (table account_filter, one row a block with its BLAKE2b-256), built
+ * with the list and read lazily, once a block, by the host. */
+#ifndef NETRAL_ACCOUNT_FILTER_H
+#define NETRAL_ACCOUNT_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "account.h"
+
+#define FILTER_BLOCK_BYTES 4096u
+#define FILTER_DIGEST_BYTES 32u
+#define FILTER_ROW_BYTES (FILTER_BLOCK_BYTES + FILTER_DIGEST_BYTES)
+#define FILTER_BITS_PER_ACCOUNT 12u
+#define FILTER_HASHES 8u
+#define FILTER_MAX_BLOCKS 4096u   /* 16 MiB: more than MAX_LIST_ENTRIES accounts need */
+
+/* Where an account's bits are: its block, and the bits in it. */
+typedef struct {
+    uint32_t block;
+    uint16_t bits[FILTER_HASHES];
+} filter_position;
+
+/* The number of blocks for a list of ACCOUNTS accounts. */
+uint32_t account_filter_blocks(uint64_t accounts);
+
+void account_filter_position(const account_ref *account, uint32_t blocks, filter_position *out);
+
+void account_filter_set(unsigned char *block, const filter_position *p);
+/* 1 when every bit of P is set in BLOCK (maybe listed), 0 when not (surely not listed). */
+int account_filter_test(const unsigned char *block, const filter_position *p);
+
+/* The row kept for BLOCK: the block and its digest. */
+void account_filter_seal(const unsigned char *block, unsigned char row[FILTER_ROW_BYTES]);
+/* 0 when ROW (LEN bytes) is a sealed block whose digest matches, -1 otherwise. */
+int account_filter_unseal(const unsigned char *row, size_t len);
+
+#endif
