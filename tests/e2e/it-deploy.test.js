@@ -249,11 +249,15 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
     run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
     fs.writeFileSync(UPDATE_CONF, `NETRAL_UPDATE_DIR=${repo}\n`);
-    const conf = Object.fromEntries(fs.readFileSync(UPDATE_CONF, 'utf8').trim().split('\n').map((l) => l.split('=')));
-    const argv = exec.split(' ').map((word) => word.replace(/^\$\{(\w+)\}$/, (_, name) => conf[name]));
-    const r = run(argv[0], argv.slice(1));
-    assert.match(r.stdout, /Installed list version 8 \(was 7\)/);
-    assert.match(run('/usr/bin/netral', ['status']).stdout, /Updates: +from .*repository \(file\)/);
+    try {
+      const conf = Object.fromEntries(fs.readFileSync(UPDATE_CONF, 'utf8').trim().split('\n').map((l) => l.split('=')));
+      const argv = exec.split(' ').map((word) => word.replace(/^\$\{(\w+)\}$/, (_, name) => conf[name]));
+      const r = run(argv[0], argv.slice(1));
+      assert.match(r.stdout, /Installed list version 8 \(was 7\)/);
+      assert.match(run('/usr/bin/netral', ['status']).stdout, /Updates: +from .*repository \(file\)/);
+    } finally {
+      fs.rmSync(UPDATE_CONF, { force: true });   // IT's file: the purge below must find only the package's
+    }
   });
 
   test('Chromium: force-installed by policy from the local update server, block mode, the system host blocks a like', async () => {
@@ -375,7 +379,7 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
 
     result = doctor({ NETRAL_NOW: '2031-01-01T00:00:00Z' });
     assert.equal(result.status, 1);
-    assert.match(result.text, new RegExp(`list: list version 7 expired at ${LIST_EXPIRES}`));
+    assert.match(result.text, new RegExp(`list: list version \\d+ expired at ${LIST_EXPIRES}`));
     ok();
   });
 
