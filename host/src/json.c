@@ -50,6 +50,10 @@ cJSON *json_parse_exact(const char *text, size_t len, json_problem *problem)
         *problem = JSON_NUL_BYTE;
         return NULL;
     }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* cJSON would skip it: JSON has none */
+        *problem = JSON_INVALID;
+        return NULL;
+    }
     tree = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (tree == NULL) {
         *problem = JSON_INVALID;

@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets with clang, ASan and UBSan in build-fuzz/, then fuzzes each target
 # for SECONDS (default 60), JOBS of them at a time (default 1).
 #
-#   tests/fuzz/run-campaign.sh [SECONDS] [TARGET...]        targets: frame request signature list
+#   tests/fuzz/run-campaign.sh [SECONDS] [TARGET...]
+#       targets: frame request signature list index delta csv
 #
 # The checked-in seeds (tests/fuzz/corpus/<target>/) are copied into build-fuzz/corpus/<target>/,
 # which libFuzzer grows; the repository's corpus is never written to. Known crash-* reproducers
@@ -22,19 +23,24 @@ source_dir=${FUZZ_SOURCE_DIR:-$root}
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(frame request signature list)
+[ ${#targets[@]} -gt 0 ] || targets=(frame request signature list index delta csv)
 jobs=${JOBS:-1}
 
 case $seconds in '' | *[!0-9]*) echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 
 # Longest input worth trying: a few frames; a request with a full check_batch; a signature file
-# just over MAX_SIG_FILE_BYTES; a list with a line just over MAX_LIST_LINE_BYTES.
+# just over MAX_SIG_FILE_BYTES; a list with a line just over MAX_LIST_LINE_BYTES; an index with
+# more than MAX_INDEX_DELTAS deltas; a delta with a line just over MAX_LIST_LINE_BYTES; a few
+# CSV records (fuzz_csv repeats its input to go past CSV_MAX_RECORD_BYTES).
 max_len() {
     case $1 in
     frame) echo 4096 ;;
     request) echo 16384 ;;
     signature) echo 17000 ;;
     list) echo 40000 ;;
+    index) echo 32768 ;;
+    delta) echo 20000 ;;
+    csv) echo 8192 ;;
     *) echo "unknown fuzz target: $1" >&2; return 1 ;;
     esac
 }

@@ -342,3 +342,15 @@ describe('9. the account filter (performance, issue 9) never hides a listed acco
     await host.close();
   });
 });
+
+describe('11. a byte order mark in a request', () => {
+  test('is invalid JSON, as JSON has none (cJSON alone would skip it)', async (t) => {
+    const sb = await makeSandbox(t);
+    const host = sb.host();
+    await host.send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":1,"type":"hello"}')]));
+    const { reply } = await host.nextFrame();
+    assert.equal(reply.error.code, 'invalid_json');
+    assert.equal((await host.request({ id: 'next', type: 'hello' })).id, 'next');
+    await host.close();
+  });
+});
