@@ -437,19 +437,14 @@ static void check_keys(report *r, const netral_paths *paths, trusted_keys *keys)
 /* What `netral update` last knew (DATA/update-state.json), when it is used. */
 static void check_updates(report *r, const netral_paths *paths)
 {
-    char path[NETRAL_PATH_BYTES], *text = NULL;
-    size_t len = 0;
+    char path[NETRAL_PATH_BYTES];
     netral_error err;
-    json_problem problem;
-    cJSON *state = NULL;
-    if (path_join(path, sizeof path, paths->data_dir, UPDATE_STATE_FILE, &err) != 0 ||
-        file_read_bounded(path, 64 * 1024, &text, &len, &err) != 0)
+    cJSON *state;
+    if (path_join(path, sizeof path, paths->data_dir, UPDATE_STATE_FILE, &err) != 0 || !os_exists(path))
         return;   /* no updates configured: lists come by import */
-    state = json_parse_exact(text, len, &problem);
-    free(text);
-    if (problem != JSON_OK || !cJSON_IsObject(state)) {
+    state = json_read_file(path, 64 * 1024);
+    if (state == NULL) {
         say(r, FINDING_WARN, "updates", "run netral update again", "%s is damaged", path);
-        cJSON_Delete(state);
         return;
     }
     const cJSON *expires = cJSON_GetObjectItemCaseSensitive(state, "index_expires");

@@ -284,28 +284,19 @@ static void settle_kept_pair(const netral_paths *paths, const trusted_keys *keys
 
 static void read_floor(const import_paths *ip, install_floor *out)
 {
-    char *text = NULL;
-    size_t len = 0;
-    netral_error ignored;
-    json_problem problem;
-    cJSON *o = NULL;
+    cJSON *o = json_read_file(ip->floor, 4096);
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(o, "version");
+    const cJSON *digest = cJSON_GetObjectItemCaseSensitive(o, "content_digest");
+    const cJSON *file_hash = cJSON_GetObjectItemCaseSensitive(o, "file_hash");
     memset(out, 0, sizeof *out);
-    if (file_read_bounded(ip->floor, 4096, &text, &len, &ignored) != 0) return;
-    o = json_parse_exact(text, len, &problem);
-    if (problem == JSON_OK && cJSON_IsObject(o)) {
-        const cJSON *version = cJSON_GetObjectItemCaseSensitive(o, "version");
-        const cJSON *digest = cJSON_GetObjectItemCaseSensitive(o, "content_digest");
-        if (cJSON_IsNumber(version) && version->valuedouble >= 1 && version->valuedouble < 9007199254740992.0 &&
-            cJSON_IsString(digest) && strlen(digest->valuestring) == LIST_DIGEST_HEX_BYTES - 1) {
-            out->version = (int64_t)version->valuedouble;
-            memcpy(out->content_digest, digest->valuestring, LIST_DIGEST_HEX_BYTES);
-            const cJSON *file_hash = cJSON_GetObjectItemCaseSensitive(o, "file_hash");
-            if (cJSON_IsString(file_hash) && strlen(file_hash->valuestring) == sizeof out->file_hash - 1)
-                memcpy(out->file_hash, file_hash->valuestring, sizeof out->file_hash);
-        }
+    if (cJSON_IsNumber(version) && version->valuedouble >= 1 && version->valuedouble < 9007199254740992.0 &&
+        cJSON_IsString(digest) && strlen(digest->valuestring) == LIST_DIGEST_HEX_BYTES - 1) {
+        out->version = (int64_t)version->valuedouble;
+        memcpy(out->content_digest, digest->valuestring, LIST_DIGEST_HEX_BYTES);
+        if (cJSON_IsString(file_hash) && strlen(file_hash->valuestring) == sizeof out->file_hash - 1)
+            memcpy(out->file_hash, file_hash->valuestring, sizeof out->file_hash);
     }
     cJSON_Delete(o);
-    free(text);
 }
 
 static void hex_of_hash(const unsigned char hash[MINISIGN_HASH_BYTES], char out[2 * MINISIGN_HASH_BYTES + 1])
@@ -502,6 +493,82 @@ int kept_list_check(const netral_paths *paths, const trusted_keys *keys, char *l
     return 1;
 }
 
+/* What an import holds once the file it was given is verified and staged in the data directory:
+ * the lock, the signature's bytes (kept with the list), what was installed before, and a reader
+ * positioned after the staged file's first line. */
+typedef struct {
+    int lock_fd, staged_fd;
+    trusted_keys *keys;
+    minisign_sig sig;
+    char *sig_text;
+    size_t sig_len;
+    unsigned char hash[MINISIGN_HASH_BYTES];
+    verified_list kept;
+    install_floor floor;
+    line_reader reader;
+    const char *first_line;
+    size_t first_len;
+} intake;
+
+/* Locks the data directory, then checks the file SRC (it is named first), reads its signature
+ * SIG_PATH and the trusted keys, removes leftovers, settles the kept pair, and copies SRC to
+ * STAGED while hashing it, verifying the signature over exactly those bytes. *LOCKED is set once
+ * the lock is held (from then on the outcome is worth recording). WHAT names the file's kind. */
+static int take_in(const netral_paths *paths, const import_paths *ip, const char *src, const char *sig_path,
+                   const char *staged, const char *what, intake *in, int *locked, netral_error *err)
+{
+    char why[NETRAL_ERROR_MSG_BYTES - 16];
+    minisign_pubkey key;
+    int got;
+
+#ifdef SIGXFSZ
+    signal(SIGXFSZ, SIG_IGN);   /* a file size limit makes writes fail with EFBIG, said in words */
+#endif
+    if (os_make_dir(paths->data_dir) != 0)   /* readable by all: hosts must reach the database */
+        return netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", paths->data_dir, strerror(errno));
+    if (os_check_private(paths->data_dir, why, sizeof why) != 0) return netral_fail(err, NETRAL_E_IO, "%s", why);
+    in->lock_fd = os_open_locked(ip->lock);
+    if (in->lock_fd < 0) {
+        if (errno == EWOULDBLOCK) return netral_fail(err, NETRAL_E_BUSY, "another import is running");
+        return netral_fail(err, NETRAL_E_IO, "cannot lock %s: %s", ip->lock, strerror(errno));
+    }
+    *locked = 1;
+    /* The file first, then its signature, then the keys: each error names its own file. */
+    if (check_list_file(src, err) != 0 ||
+        file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &in->sig_text, &in->sig_len, err) != 0 ||
+        (in->keys = load_keys(paths, err)) == NULL ||
+        find_signer(paths, in->keys, sig_path, in->sig_text, in->sig_len, &in->sig, &key, err) != 0)
+        return -1;
+    remove_leftovers(paths, ip);
+    read_floor(ip, &in->floor);
+    settle_kept_pair(paths, in->keys, ip, &in->floor, &in->kept);
+    if (copy_and_hash(src, staged, in->hash, err) != 0 || minisign_verify(&key, &in->sig, in->hash, err) != 0)
+        return -1;
+    /* Only now, with the bytes verified, is anything in the file believed. */
+    in->staged_fd = os_open_read(staged);
+    if (in->staged_fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", staged, strerror(errno));
+    line_reader_init(&in->reader, in->staged_fd);
+    got = line_reader_next(&in->reader, &in->first_line, &in->first_len, err);
+    if (got == 0) return netral_fail(err, NETRAL_E_FORMAT, "the %s is empty", what);
+    return got < 0 ? -1 : 0;
+}
+
+static void release(intake *in)
+{
+    if (in->staged_fd >= 0) close(in->staged_fd);
+    if (in->lock_fd >= 0) close(in->lock_fd);
+    free(in->sig_text);
+    free(in->keys);
+    free(in);
+}
+
+static intake *intake_new(void)
+{
+    intake *in = calloc(1, sizeof *in);
+    if (in != NULL) in->lock_fd = in->staged_fd = -1;
+    return in;
+}
+
 int import_list(const netral_paths *paths, const char *list_path, const char *sig_path,
                 import_result *out, netral_error *err)
 {
@@ -512,79 +579,26 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
                           const char *expected_digest, import_result *out, netral_error *err)
 {
     import_paths ip;
-    install_floor floor_record;
     const char *digest_to_match = NULL;
-    minisign_sig *sig = malloc(sizeof *sig);
-    line_reader *r = malloc(sizeof *r);
+    intake *in = intake_new();
+    line_reader *r = NULL;
     list_header *h = malloc(sizeof *h);
-    trusted_keys *keys = NULL;
-    minisign_pubkey key;
-    verified_list kept;
-    unsigned char hash[MINISIGN_HASH_BYTES];
-    char *sig_text = NULL, why[NETRAL_ERROR_MSG_BYTES - 16];
-    size_t sig_len = 0;
     int64_t db_version;
-    int lock_fd = -1, list_fd = -1, rc = -1, recorded = 0;
+    int rc = -1, recorded = 0;
 
     memset(out, 0, sizeof *out);
-#ifdef SIGXFSZ
-    signal(SIGXFSZ, SIG_IGN);   /* a file size limit makes writes fail with EFBIG, said in words */
-#endif
-    if (sig == NULL || r == NULL || h == NULL) {
+    if (in == NULL || h == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory");
         goto done;
     }
-    if (import_paths_make(paths, &ip, err) != 0) goto done;
-    if (os_make_dir(paths->data_dir) != 0) {   /* readable by all: hosts must reach the database */
-        netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", paths->data_dir, strerror(errno));
+    if (import_paths_make(paths, &ip, err) != 0 ||
+        take_in(paths, &ip, list_path, sig_path, ip.staged_list, "list", in, &recorded, err) != 0)
         goto done;
-    }
-    if (os_check_private(paths->data_dir, why, sizeof why) != 0) {
-        netral_fail(err, NETRAL_E_IO, "%s", why);
-        goto done;
-    }
-    lock_fd = os_open_locked(ip.lock);
-    if (lock_fd < 0) {
-        if (errno == EWOULDBLOCK) netral_fail(err, NETRAL_E_BUSY, "another import is running");
-        else netral_fail(err, NETRAL_E_IO, "cannot lock %s: %s", ip.lock, strerror(errno));
-        goto done;
-    }
-    recorded = 1;   /* from here on, the outcome is worth recording */
-
-    /* The list first, then its signature, then the keys: each error names its own file. */
-    if (check_list_file(list_path, err) != 0) goto done;
-    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0) goto done;
-    if ((keys = load_keys(paths, err)) == NULL) goto done;
-    if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
-
-    remove_leftovers(paths, &ip);
-    read_floor(&ip, &floor_record);
-    settle_kept_pair(paths, keys, &ip, &floor_record, &kept);
+    minisign_key_id_hex(in->sig.keynum, out->meta.key_id);
+    r = &in->reader;
+    if (list_parse_header(in->first_line, in->first_len, h, err) != 0) goto done;
     db_version = database_version(paths);
-
-    if (copy_and_hash(list_path, ip.staged_list, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
-        goto done;
-    minisign_key_id_hex(sig->keynum, out->meta.key_id);
-
-    /* Only now, with the bytes verified, is anything in the list believed. */
-    list_fd = os_open_read(ip.staged_list);
-    if (list_fd < 0) {
-        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", ip.staged_list, strerror(errno));
-        goto done;
-    }
-    line_reader_init(r, list_fd);
-    {
-        const char *line;
-        size_t len;
-        int got = line_reader_next(r, &line, &len, err);
-        if (got < 0) goto done;
-        if (got == 0) {
-            netral_fail(err, NETRAL_E_FORMAT, "the list is empty");
-            goto done;
-        }
-        if (list_parse_header(line, len, h, err) != 0) goto done;
-    }
-    if (check_version(h, hash, db_version, &kept, &floor_record, out, &digest_to_match, err) != 0 ||
+    if (check_version(h, in->hash, db_version, &in->kept, &in->floor, out, &digest_to_match, err) != 0 ||
         check_dates(h, err) != 0)
         goto done;
     if (build_database(&ip, r, h, out, err) != 0) goto done;
@@ -601,7 +615,7 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
                     "list can repair the database, or a newer one replace it", (long long)h->version);
         goto done;
     }
-    if (file_write_atomic(ip.staged_sig, sig_text, sig_len, err) != 0) goto done;   /* the bytes verified */
+    if (file_write_atomic(ip.staged_sig, in->sig_text, in->sig_len, err) != 0) goto done;   /* the bytes verified */
 
     /* The switch: one rename. Before it the old list answers, after it the new one. */
     if (os_replace(ip.staged_db, paths->db_path) != 0) {
@@ -609,7 +623,7 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
         goto done;
     }
     if (fsync_parent_dir(paths->db_path, err) != 0) goto done;
-    if (write_floor(&ip, &out->meta, hash, err) != 0) goto done;
+    if (write_floor(&ip, &out->meta, in->hash, err) != 0) goto done;
 
     /* Keep the verified pair (for audits and repairs): signature, then list. A kill between the
      * two is settled by the next import (settle_kept_pair). */
@@ -625,12 +639,7 @@ done:
         (void)unlink(ip.staged_sig);
         (void)unlink(ip.staged_db);
     }
-    if (list_fd >= 0) close(list_fd);
-    if (lock_fd >= 0) close(lock_fd);
-    free(sig_text);
-    free(keys);
-    free(sig);
-    free(r);
+    if (in != NULL) release(in);
     free(h);
     return rc;
 }
@@ -682,65 +691,23 @@ int import_delta(const netral_paths *paths, const char *delta_path, const char *
                  import_result *out, int *not_applicable, netral_error *err)
 {
     import_paths ip;
-    minisign_sig *sig = malloc(sizeof *sig);
-    line_reader *r = malloc(sizeof *r);
+    intake *in = intake_new();
     delta_header *d = malloc(sizeof *d);
     store_meta *installed = malloc(sizeof *installed);
-    trusted_keys *keys = NULL;
-    minisign_pubkey key;
-    verified_list kept;
-    install_floor floor_record;
-    unsigned char hash[MINISIGN_HASH_BYTES];
-    char *sig_text = NULL, why[NETRAL_ERROR_MSG_BYTES - 16];
-    size_t sig_len = 0;
-    int lock_fd = -1, fd = -1, rc = -1, recorded = 0;
+    int rc = -1, recorded = 0;
     store *db = NULL;
 
     memset(out, 0, sizeof *out);
     *not_applicable = 0;
-    if (sig == NULL || r == NULL || d == NULL || installed == NULL) {
+    if (in == NULL || d == NULL || installed == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory");
         goto done;
     }
-    if (import_paths_make(paths, &ip, err) != 0) goto done;
-    if (os_check_private(paths->data_dir, why, sizeof why) != 0) {
-        netral_fail(err, NETRAL_E_IO, "%s", why);
+    if (import_paths_make(paths, &ip, err) != 0 ||
+        take_in(paths, &ip, delta_path, sig_path, ip.staged_delta, "delta", in, &recorded, err) != 0 ||
+        delta_parse_header(in->first_line, in->first_len, d, err) != 0)
         goto done;
-    }
-    lock_fd = os_open_locked(ip.lock);
-    if (lock_fd < 0) {
-        if (errno == EWOULDBLOCK) netral_fail(err, NETRAL_E_BUSY, "another import is running");
-        else netral_fail(err, NETRAL_E_IO, "cannot lock %s: %s", ip.lock, strerror(errno));
-        goto done;
-    }
-    recorded = 1;
-    if (check_list_file(delta_path, err) != 0) goto done;
-    if (file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0) goto done;
-    if ((keys = load_keys(paths, err)) == NULL) goto done;
-    if (find_signer(paths, keys, sig_path, sig_text, sig_len, sig, &key, err) != 0) goto done;
-    remove_leftovers(paths, &ip);
-    read_floor(&ip, &floor_record);
-    settle_kept_pair(paths, keys, &ip, &floor_record, &kept);
-
-    if (copy_and_hash(delta_path, ip.staged_delta, hash, err) != 0 || minisign_verify(&key, sig, hash, err) != 0)
-        goto done;
-    minisign_key_id_hex(sig->keynum, out->meta.key_id);
-    fd = os_open_read(ip.staged_delta);
-    if (fd < 0) {
-        netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", ip.staged_delta, strerror(errno));
-        goto done;
-    }
-    line_reader_init(r, fd);
-    {
-        const char *line;
-        size_t len;
-        int got = line_reader_next(r, &line, &len, err);
-        if (got < 0) goto done;
-        if (got == 0 || delta_parse_header(line, len, d, err) != 0) {
-            if (got == 0) netral_fail(err, NETRAL_E_FORMAT, "the delta is empty");
-            goto done;
-        }
-    }
+    minisign_key_id_hex(in->sig.keynum, out->meta.key_id);
     /* Exactly its base: the installed version and content. */
     if (store_open(paths->db_path, &db, err) != 0 || store_get_meta(db, installed, err) != 0) {
         *not_applicable = 1;
@@ -755,8 +722,8 @@ int import_delta(const netral_paths *paths, const char *delta_path, const char *
         goto done;
     }
     {
-        int64_t floor = installed->version > kept.version ? installed->version : kept.version;
-        if (floor_record.version > floor) floor = floor_record.version;
+        int64_t floor = installed->version > in->kept.version ? installed->version : in->kept.version;
+        if (in->floor.version > floor) floor = in->floor.version;
         out->previous_version = installed->version;
         if (d->to <= floor) {
             netral_fail(err, NETRAL_E_ROLLBACK, "the delta leads to version %lld, not newer than version %lld",
@@ -765,7 +732,7 @@ int import_delta(const netral_paths *paths, const char *delta_path, const char *
         }
     }
     if (check_dates(&d->header, err) != 0) goto done;
-    if (apply_delta(paths, &ip, r, d, out, err) != 0) {
+    if (apply_delta(paths, &ip, &in->reader, d, out, err) != 0) {
         *not_applicable = err->code == NETRAL_E_FORMAT;
         goto done;
     }
@@ -788,12 +755,7 @@ done:
         (void)unlink(ip.staged_db);
     }
     store_close(db);
-    if (fd >= 0) close(fd);
-    if (lock_fd >= 0) close(lock_fd);
-    free(sig_text);
-    free(keys);
-    free(sig);
-    free(r);
+    if (in != NULL) release(in);
     free(d);
     free(installed);
     return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "utf8.h"
 
 /* 1 when the text holds the escape \u0000 (an odd number of backslashes before the u). */
@@ -144,4 +145,21 @@ void json_keep_numbers_exact(cJSON *item)
         return;
     }
     for (child = item->child; child != NULL; child = child->next) json_keep_numbers_exact(child);
+}
+
+cJSON *json_read_file(const char *path, size_t max)
+{
+    char *text = NULL;
+    size_t len = 0;
+    netral_error ignored;
+    json_problem problem;
+    cJSON *tree;
+    if (file_read_bounded(path, max, &text, &len, &ignored) != 0) return NULL;
+    tree = json_parse_exact(text, len, &problem);
+    free(text);
+    if (problem != JSON_OK || !cJSON_IsObject(tree)) {
+        cJSON_Delete(tree);
+        return NULL;
+    }
+    return tree;
 }

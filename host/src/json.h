@@ -40,6 +40,10 @@ cJSON *json_add_text(cJSON *object, const char *name, const char *text);
  * an integer, any other by the shortest text that reads back as the same double. */
 void json_keep_numbers_exact(cJSON *tree);
 
+/* The JSON object in the file at PATH (at most MAX bytes), as json_parse_exact reads it; NULL
+ * when there is none, or it is not exactly one object. The caller frees it with cJSON_Delete. */
+cJSON *json_read_file(const char *path, size_t max);
+
 /* VALUE in decimal into OUT (at least 21 bytes); returns OUT. */
 const char *json_format_integer(char *out, int64_t value);
 

@@ -107,22 +107,18 @@ static void add_list_info(cJSON *reply, const list_state *st)
  * the repository stopped being re-signed, or this laptop stopped reaching it. */
 static void add_update_state(protocol_ctx *ctx, cJSON *reply)
 {
-    char path[NETRAL_PATH_BYTES], *text = NULL;
-    size_t len = 0;
+    char path[NETRAL_PATH_BYTES];
     netral_error err;
-    json_problem problem;
     cJSON *state = NULL;
-    if (path_join(path, sizeof path, ctx->paths->data_dir, UPDATE_STATE_FILE, &err) == 0 &&
-        file_read_bounded(path, 64 * 1024, &text, &len, &err) == 0)
-        state = json_parse_exact(text, len, &problem);
-    free(text);
-    if (state == NULL || problem != JSON_OK || !cJSON_IsObject(state)) {
-        cJSON_Delete(state);
+    const cJSON *expires;
+    int64_t t;
+    if (path_join(path, sizeof path, ctx->paths->data_dir, UPDATE_STATE_FILE, &err) == 0)
+        state = json_read_file(path, 64 * 1024);
+    if (state == NULL) {
         cJSON_AddNullToObject(reply, "update");
         return;
     }
-    const cJSON *expires = cJSON_GetObjectItemCaseSensitive(state, "index_expires");
-    int64_t t;
+    expires = cJSON_GetObjectItemCaseSensitive(state, "index_expires");
     if (cJSON_IsString(expires) && isotime_parse(expires->valuestring, strlen(expires->valuestring), &t) == 0 &&
         netral_now() >= t)
         cJSON_AddStringToObject(state, "out_of_date_since", expires->valuestring);
@@ -141,8 +137,7 @@ static void handle_hello(protocol_ctx *ctx, cJSON *reply, const list_state *st)
 
 static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
 {
-    char path[NETRAL_PATH_BYTES], *text = NULL;
-    size_t len = 0;
+    char path[NETRAL_PATH_BYTES];
     netral_error err;
     trusted_keys *keys = malloc(sizeof *keys);
 
@@ -162,11 +157,9 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     free(keys);
 
     cJSON *last = NULL;
-    if (path_join(path, sizeof path, ctx->paths->data_dir, LAST_IMPORT_FILE, &err) == 0 &&
-        file_read_bounded(path, 64 * 1024, &text, &len, &err) == 0)
-        last = cJSON_ParseWithLength(text, len);
+    if (path_join(path, sizeof path, ctx->paths->data_dir, LAST_IMPORT_FILE, &err) == 0)
+        last = json_read_file(path, 64 * 1024);
     cJSON_AddItemToObject(reply, "last_import", last ? last : cJSON_CreateNull());
-    free(text);
 }
 
 /* ---- check and check_batch ---- */

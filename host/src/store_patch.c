@@ -227,6 +227,16 @@ static int put_text(store_patch *p, const char *key, const char *value, netral_e
     return step_done(p, p->put_meta, err);
 }
 
+static void finalize_statements(store_patch *p)
+{
+    sqlite3_stmt **all[] = {&p->find, &p->remove, &p->add_entity, &p->add_account, &p->put_meta, &p->filter_get,
+                            &p->filter_put};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        sqlite3_finalize(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
 int store_patch_finish(store_patch *p, store_meta *meta, netral_error *err)
 {
     int commit;
@@ -245,14 +255,7 @@ int store_patch_finish(store_patch *p, store_meta *meta, netral_error *err)
         else store_db_fail(err, p->db, "cannot write the new database");
         goto fail;
     }
-    sqlite3_finalize(p->find);
-    sqlite3_finalize(p->remove);
-    sqlite3_finalize(p->add_entity);
-    sqlite3_finalize(p->add_account);
-    sqlite3_finalize(p->put_meta);
-    sqlite3_finalize(p->filter_get);
-    sqlite3_finalize(p->filter_put);
-    p->find = p->remove = p->add_entity = p->add_account = p->put_meta = p->filter_get = p->filter_put = NULL;
+    finalize_statements(p);
     if (sqlite3_close(p->db) != SQLITE_OK) {
         store_db_fail(err, p->db, "cannot close the new database");
         goto fail;
@@ -273,13 +276,7 @@ fail:
 void store_patch_abort(store_patch *p)
 {
     if (p == NULL) return;
-    sqlite3_finalize(p->find);
-    sqlite3_finalize(p->remove);
-    sqlite3_finalize(p->add_entity);
-    sqlite3_finalize(p->add_account);
-    sqlite3_finalize(p->put_meta);
-    sqlite3_finalize(p->filter_get);
-    sqlite3_finalize(p->filter_put);
+    finalize_statements(p);
     if (p->db != NULL) sqlite3_close(p->db);
     (void)unlink(p->path);
     free(p->path);

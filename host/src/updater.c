@@ -24,27 +24,18 @@ typedef struct {
 
 static void read_memory(const char *state_path, update_memory *out)
 {
-    char *text = NULL;
-    size_t len = 0;
-    json_problem problem;
-    netral_error ignored;
-    cJSON *o = NULL;
+    cJSON *o = json_read_file(state_path, 64 * 1024);
+    const cJSON *serial = cJSON_GetObjectItemCaseSensitive(o, "index_serial");
+    const cJSON *success = cJSON_GetObjectItemCaseSensitive(o, "last_success");
+    const cJSON *expires = cJSON_GetObjectItemCaseSensitive(o, "index_expires");
     memset(out, 0, sizeof *out);
-    if (file_read_bounded(state_path, 64 * 1024, &text, &len, &ignored) != 0) return;
-    o = json_parse_exact(text, len, &problem);
-    if (problem == JSON_OK && cJSON_IsObject(o)) {
-        const cJSON *serial = cJSON_GetObjectItemCaseSensitive(o, "index_serial");
-        const cJSON *success = cJSON_GetObjectItemCaseSensitive(o, "last_success");
-        if (cJSON_IsNumber(serial) && serial->valuedouble >= 0 && serial->valuedouble < 9007199254740992.0)
-            out->index_serial = (int64_t)serial->valuedouble;
-        const cJSON *expires = cJSON_GetObjectItemCaseSensitive(o, "index_expires");
-        if (cJSON_IsString(success) && strlen(success->valuestring) < sizeof out->last_success)
-            strcpy(out->last_success, success->valuestring);
-        if (cJSON_IsString(expires) && strlen(expires->valuestring) < sizeof out->index_expires)
-            strcpy(out->index_expires, expires->valuestring);
-    }
+    if (cJSON_IsNumber(serial) && serial->valuedouble >= 0 && serial->valuedouble < 9007199254740992.0)
+        out->index_serial = (int64_t)serial->valuedouble;
+    if (cJSON_IsString(success) && strlen(success->valuestring) < sizeof out->last_success)
+        strcpy(out->last_success, success->valuestring);
+    if (cJSON_IsString(expires) && strlen(expires->valuestring) < sizeof out->index_expires)
+        strcpy(out->index_expires, expires->valuestring);
     cJSON_Delete(o);
-    free(text);
 }
 
 static void write_state(const char *state_path, const char *dir, const update_memory *memory, const update_result *res,
