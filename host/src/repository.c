@@ -70,7 +70,7 @@ static int read_hex(const cJSON *o, const char *name, size_t digits, char *out, 
 
 static int read_file(const cJSON *o, int64_t from, repo_file *f, netral_error *err)
 {
-    int64_t size;
+    int64_t size = 0;
     if (!cJSON_IsObject(o)) return netral_fail(err, NETRAL_E_FORMAT, "index: a file must be described by an object");
     f->from = from;
     if (read_name(o, "file", f->file, err) != 0 || read_name(o, "signature", f->signature, err) != 0 ||
@@ -134,7 +134,7 @@ int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error
         out->has_keys = 1;
     }
     cJSON_ArrayForEach(delta, deltas) {
-        int64_t from;
+        int64_t from = 0;
         if (read_integer(delta, "from", 1, &from, err) != 0 ||
             read_file(delta, from, &out->deltas[out->delta_count], err) != 0)
             goto done;
