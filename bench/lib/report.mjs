@@ -81,11 +81,21 @@ export function goalsTable(main, sizes, browser, format) {
   return text;
 }
 
+const HOST_NAMES = { netral: 'netral-host', echo: 'C echo host', python: 'Python host' };
+
 function pipeTable(main) {
   const row = (what, name, s) => `| ${what} | ${name} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.mean)} | ${count(s.n)} |`;
   const lines = ['| request | host | p50 | p99 | mean | samples |', '| --- | --- | ---: | ---: | ---: | ---: |'];
   for (const [what, key] of [['`check`', 'check'], ['`check_batch` (100 items)', 'batch'], ['cold start (spawn → first reply)', 'cold']]) {
-    for (const name of ['netral', 'echo', 'python']) if (main[key][name]) lines.push(row(what, { netral: 'netral-host', echo: 'C echo host', python: 'Python host' }[name], main[key][name]));
+    for (const name of ['netral', 'echo', 'python']) if (main[key][name]) lines.push(row(what, HOST_NAMES[name], main[key][name]));
+    if (key === 'check' && main.checkByVerdict) {
+      for (const [verdict, label] of [['listed', 'listed only'], ['clear', 'not listed only']]) {
+        for (const name of ['netral', 'echo', 'python']) {
+          const s = main.checkByVerdict[name]?.[verdict];
+          if (s) lines.push(row(`\`check\`, ${label}`, HOST_NAMES[name], s));
+        }
+      }
+    }
   }
   return lines.join('\n');
 }

@@ -227,6 +227,12 @@ async function measureSize(tools, keys, n) {
   writeFrames(checkFile, checkRequests(n, plan.checkWarmup + plan.checks, 1));
   const checks = pipeClient(tools, 'rtt', hosts, checkFile, plan.checkWarmup, env);
   result.check = Object.fromEntries(Object.entries(checks).map(([name, s]) => [name, summary(s)]));
+  // The same samples by verdict (requests at even positions are listed): the mix's p50 sits on
+  // the boundary between the two groups, so each is reported too.
+  const ofVerdict = (s, listed) => s.filter((_, j) => ((plan.checkWarmup + j) % 2 === 0) === listed);
+  result.checkByVerdict = Object.fromEntries(Object.entries(checks).map(([name, s]) => [name, {
+    listed: summary(ofVerdict(s, true)), clear: summary(ofVerdict(s, false)),
+  }]));
 
   // 2. check_batch of 100 items
   log(`${label}: check_batch of ${BATCH_ITEMS} ×${plan.batches} each`);
