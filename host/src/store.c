@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "account_bucket.h"
 #include "account_filter.h"
 #include "os.h"
 #include "store_sqlite.h"
@@ -22,6 +23,9 @@ struct store {
     uint32_t filter_blocks;
     unsigned char **filter;
     sqlite3_stmt *filter_block;
+    /* The account buckets (account_bucket.h); none (0, NULL) in databases from before them. */
+    uint32_t buckets;
+    sqlite3_stmt *bucket_row;
 };
 
 static const char LOOKUP_SQL[] =
@@ -126,15 +130,47 @@ static void filter_drop(store *s)
     s->filter_blocks = 0;
 }
 
+/* The integer under KEY in meta, or 0. */
+static int64_t meta_int(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t value = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        value = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return value;
+}
+
+/* Sets up the buckets of an opened database, if it has them (a failure here only means none). */
+static void buckets_open(store *s)
+{
+    int64_t buckets = meta_int(s->db, "buckets");
+    if (buckets < 1 || buckets > BUCKET_MAX_COUNT ||
+        sqlite3_prepare_v2(s->db, "SELECT entries FROM account_bucket WHERE bucket = ?1", -1, &s->bucket_row, NULL) !=
+            SQLITE_OK)
+        return;
+    s->buckets = (uint32_t)buckets;
+}
+
+/* 1 with ENTITY filled when REF is in its bucket's row, else 0 (then only the tables can say). */
+static int bucket_lookup(store *s, const account_ref *ref, list_entity *entity)
+{
+    int found = 0;
+    sqlite3_bind_int64(s->bucket_row, 1, account_bucket_of(ref, s->buckets));
+    if (sqlite3_step(s->bucket_row) == SQLITE_ROW) {
+        const unsigned char *row = sqlite3_column_blob(s->bucket_row, 0);
+        int len = sqlite3_column_bytes(s->bucket_row, 0);
+        found = row != NULL && len > 0 && account_bucket_find(row, (size_t)len, ref, entity);
+    }
+    sqlite3_reset(s->bucket_row);
+    return found;
+}
+
 /* Sets up the filter of an opened database, if it has one (a failure here only means none). */
 static void filter_open(store *s)
 {
-    sqlite3_stmt *st = NULL;
-    int64_t blocks = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'filter_blocks'", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        blocks = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    int64_t blocks = meta_int(s->db, "filter_blocks");
     if (blocks < 1 || blocks > FILTER_MAX_BLOCKS ||
         sqlite3_prepare_v2(s->db, "SELECT bits FROM account_filter WHERE block = ?1", -1, &s->filter_block, NULL) !=
             SQLITE_OK)
@@ -185,6 +221,7 @@ int store_open(const char *path, store **out, netral_error *err)
         goto done;
     }
     filter_open(s);
+    buckets_open(s);
     *out = s;
     s = NULL;
     rc = 0;
@@ -198,6 +235,7 @@ void store_close(store *s)
     if (s == NULL) return;
     filter_drop(s);
     sqlite3_finalize(s->filter_block);
+    sqlite3_finalize(s->bucket_row);
     sqlite3_finalize(s->lookup);
     sqlite3_close(s->db);
     free(s);
@@ -262,6 +300,10 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
             *found = 0;
             return 0;
         }
+    }
+    if (s->buckets > 0 && bucket_lookup(s, ref, entity)) {
+        *found = 1;
+        return 0;
     }
     sqlite3_reset(s->lookup);
     if (sqlite3_bind_text(s->lookup, 1, platform_name(ref->platform), -1, SQLITE_STATIC) != SQLITE_OK ||

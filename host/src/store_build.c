@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "os.h"
+#include "account_bucket.h"
 #include "account_filter.h"
 #include "content_digest.h"
 #include "store_sqlite.h"
@@ -31,42 +32,21 @@ static const char SCHEMA_SQL[] =
     "CREATE TABLE account (platform TEXT NOT NULL, account TEXT NOT NULL,"
     "  entity_id INTEGER NOT NULL REFERENCES entity(id), PRIMARY KEY (platform, account)) WITHOUT ROWID;"
     "CREATE TABLE account_filter (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
+    "CREATE TABLE account_bucket (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
     "BEGIN;";
 
-/* Builds the account filter from the accounts written (one pass over the table, in key order)
- * and stores its blocks; returns their number. */
-static int64_t write_filter(sqlite3 *db, int64_t accounts, netral_error *err)
+/* Stores the filter's BLOCKS blocks of BITS, each with its digest. */
+static int put_filter(sqlite3 *db, const unsigned char *bits, uint32_t blocks, netral_error *err)
 {
-    uint32_t blocks = account_filter_blocks((uint64_t)accounts);
-    unsigned char *bits = calloc(blocks, FILTER_BLOCK_BYTES), row[FILTER_ROW_BYTES];
-    sqlite3_stmt *scan = NULL, *put = NULL;
-    int step;
-    int64_t rc = -1;
-    if (bits == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory for the account filter");
-    if (sqlite3_prepare_v2(db, "SELECT platform, account FROM account", -1, &scan, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
-        store_db_fail(err, db, "cannot write the account filter");
-        goto done;
-    }
-    while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
-        account_ref ref;
-        filter_position p;
-        const char *platform = (const char *)sqlite3_column_text(scan, 0);
-        const char *account = (const char *)sqlite3_column_text(scan, 1);
-        if (platform == NULL || account == NULL || platform_parse(platform, strlen(platform), &ref.platform) != 0 ||
-            strlen(account) >= sizeof ref.account) {
-            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: an account the list cannot have");
-            goto done;
-        }
-        strcpy(ref.account, account);
-        account_filter_position(&ref, blocks, &p);
-        account_filter_set(bits + (size_t)p.block * FILTER_BLOCK_BYTES, &p);
-    }
-    if (step != SQLITE_DONE) {
+    unsigned char row[FILTER_ROW_BYTES];
+    sqlite3_stmt *put = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
         store_db_fail(err, db, "cannot write the account filter");
         goto done;
     }
     for (uint32_t i = 0; i < blocks; i++) {
+        int step;
         account_filter_seal(bits + (size_t)i * FILTER_BLOCK_BYTES, row);
         sqlite3_bind_int64(put, 1, i);
         sqlite3_bind_blob(put, 2, row, sizeof row, SQLITE_STATIC);
@@ -78,10 +58,120 @@ static int64_t write_filter(sqlite3 *db, int64_t accounts, netral_error *err)
             goto done;
         }
     }
-    rc = blocks;
+    rc = 0;
+done:
+    sqlite3_finalize(put);
+    return rc;
+}
+
+/* netral_bucket(platform, account): the bucket of an account (account_bucket.h), for the build. */
+static void sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const uint32_t *buckets = sqlite3_user_data(ctx);
+    const char *platform = (const char *)sqlite3_value_text(argv[0]);
+    int platform_len = sqlite3_value_bytes(argv[0]);
+    const char *account = (const char *)sqlite3_value_text(argv[1]);
+    int account_len = sqlite3_value_bytes(argv[1]);
+    (void)argc;
+    if (platform == NULL || account == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, account_bucket_of_text(platform, (size_t)platform_len, account, (size_t)account_len,
+                                                     *buckets));
+}
+
+/* Column COL as text, "" for NULL (which the schema does not allow, but out of memory gives). */
+static const char *column_text(sqlite3_stmt *st, int col)
+{
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    return text != NULL ? text : "";
+}
+
+static int put_bucket(sqlite3 *db, sqlite3_stmt *put, int64_t bucket, const unsigned char *row, size_t len,
+                      netral_error *err)
+{
+    int step;
+    sqlite3_bind_int64(put, 1, bucket);
+    sqlite3_bind_blob(put, 2, row, (int)len, SQLITE_STATIC);
+    step = sqlite3_step(put);
+    sqlite3_reset(put);
+    if (step == SQLITE_DONE) return 0;
+    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+    return store_db_fail(err, db, "cannot write the account buckets");
+}
+
+/* Writes what is derived from the tables written, in one pass over the accounts sorted by
+ * bucket (SQLite sorts in bounded memory, spilling to a temporary file): the account filter
+ * (account_filter.h) and the account buckets (account_bucket.h), each bucket's row packed as
+ * its accounts come. Sets the number of filter blocks and of buckets. */
+static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, int64_t *bucket_count,
+                         netral_error *err)
+{
+    static const char SCAN_SQL[] =
+        "SELECT netral_bucket(a.platform, a.account) AS b, a.platform, a.account, e.name, e.role, e.party,"
+        " e.election, e.region FROM account a JOIN entity e ON e.id = a.entity_id ORDER BY b";
+    uint32_t buckets = account_bucket_count((uint64_t)accounts), blocks = account_filter_blocks((uint64_t)accounts);
+    unsigned char *row = malloc(BUCKET_MAX_ROW_BYTES), *bits = calloc(blocks, FILTER_BLOCK_BYTES);
+    sqlite3_stmt *scan = NULL, *put = NULL;
+    int64_t current = -1;
+    size_t len = 0;
+    int step, rc = -1;
+    if (row == NULL || bits == NULL) {
+        netral_fail(err, NETRAL_E_NOMEM, "out of memory for the account filter and buckets");
+        goto done;
+    }
+    if (sqlite3_create_function(db, "netral_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &buckets, sql_bucket,
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, SCAN_SQL, -1, &scan, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO account_bucket (bucket, entries) VALUES (?1, ?2)", -1, &put, NULL) !=
+            SQLITE_OK) {
+        store_db_fail(err, db, "cannot write the account buckets");
+        goto done;
+    }
+    while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
+        int64_t bucket = sqlite3_column_int64(scan, 0);
+        const char *platform = column_text(scan, 1), *account = column_text(scan, 2);
+        account_ref ref;
+        filter_position position;
+        list_entity e;
+        if (platform_parse(platform, strlen(platform), &ref.platform) != 0 || strlen(account) >= sizeof ref.account) {
+            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: an account the list cannot have");
+            goto done;
+        }
+        strcpy(ref.account, account);
+        account_filter_position(&ref, blocks, &position);
+        account_filter_set(bits + (size_t)position.block * FILTER_BLOCK_BYTES, &position);
+        snprintf(e.name, sizeof e.name, "%s", column_text(scan, 3));
+        snprintf(e.role, sizeof e.role, "%s", column_text(scan, 4));
+        snprintf(e.party, sizeof e.party, "%s", column_text(scan, 5));
+        snprintf(e.election, sizeof e.election, "%s", column_text(scan, 6));
+        snprintf(e.region, sizeof e.region, "%s", column_text(scan, 7));
+        if (bucket != current) {
+            if (len > 0 && put_bucket(db, put, current, row, len, err) != 0) goto done;
+            current = bucket;
+            len = 0;
+        }
+        /* A record that does not fit is left out: its account is found in the tables. */
+        (void)account_bucket_append(row, &len, platform, account, &e);
+    }
+    if (step == SQLITE_FULL) {
+        netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+        goto done;
+    }
+    if (step != SQLITE_DONE) {
+        store_db_fail(err, db, "cannot write the account buckets");
+        goto done;
+    }
+    if (len > 0 && put_bucket(db, put, current, row, len, err) != 0) goto done;
+    if (put_filter(db, bits, blocks, err) != 0) goto done;
+    *filter_blocks = blocks;
+    *bucket_count = buckets;
+    rc = 0;
 done:
     sqlite3_finalize(scan);
     sqlite3_finalize(put);
+    free(row);
     free(bits);
     return rc;
 }
@@ -187,8 +277,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
     meta->entries = b->entries;
     meta->accounts = b->accounts;
     content_digest_hex(&b->digest, meta->content_digest);
-    int64_t filter_blocks = write_filter(b->db, b->accounts, err);
-    if (filter_blocks < 0) goto done;
+    int64_t filter_blocks = 0, buckets = 0;
+    if (write_derived(b->db, b->accounts, &filter_blocks, &buckets, err) != 0) goto done;
     if (sqlite3_prepare_v2(b->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot write the new database");
         goto done;
@@ -200,7 +290,7 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
         put_meta_text(b, put, "issuer", meta->issuer, err) || put_meta_text(b, put, "key_id", meta->key_id, err) ||
         put_meta_text(b, put, "elections", meta->elections_json, err) ||
         put_meta_text(b, put, "content_digest", meta->content_digest, err) ||
-        put_meta_int(b, put, "filter_blocks", filter_blocks, err))
+        put_meta_int(b, put, "filter_blocks", filter_blocks, err) || put_meta_int(b, put, "buckets", buckets, err))
         goto done;
     sqlite3_finalize(put);
     put = NULL;

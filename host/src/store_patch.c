@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "account_bucket.h"
 #include "account_filter.h"
 #include "content_digest.h"
 #include "fileio.h"
@@ -19,6 +20,9 @@ struct store_patch {
     sqlite3_stmt *find, *remove, *add_entity, *add_account, *put_meta;
     sqlite3_stmt *filter_get, *filter_put;   /* NULL when the database has no account filter */
     int64_t filter_blocks;
+    sqlite3_stmt *bucket_get, *bucket_put, *bucket_drop;   /* NULL when it has no account buckets */
+    int64_t buckets;
+    unsigned char *bucket_row;                           /* BUCKET_MAX_ROW_BYTES, for rewriting one */
     char *path;
     store_meta meta;
     content_digest digest;
@@ -67,6 +71,20 @@ static int prepare(store_patch *p, const char *sql, sqlite3_stmt **st, netral_er
     return 0;
 }
 
+/* The integer under KEY in meta, or 0. */
+static int64_t meta_int(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t value = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        value = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return value;
+}
+
+static int step_done(store_patch *p, sqlite3_stmt *st, netral_error *err);
+
 int store_patch_begin(const char *db_path, const char *new_path, store_patch **out, netral_error *err)
 {
     store_patch *p = calloc(1, sizeof *p);
@@ -99,16 +117,27 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         prepare(p, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)", &p->add_account, err) != 0 ||
         prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0)
         goto done;
-    {   /* the account filter, when the database has one: an addition sets its bits too */
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(p->db, "SELECT value FROM meta WHERE key = 'filter_blocks'", -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            p->filter_blocks = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        if (p->filter_blocks > 0 &&
-            (prepare(p, "SELECT bits FROM account_filter WHERE block = ?1", &p->filter_get, err) != 0 ||
-             prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
+    /* the account filter, when the database has one: an addition sets its bits too */
+    p->filter_blocks = meta_int(p->db, "filter_blocks");
+    if (p->filter_blocks > 0 &&
+        (prepare(p, "SELECT bits FROM account_filter WHERE block = ?1", &p->filter_get, err) != 0 ||
+         prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
+        goto done;
+    /* the account buckets, when it has them: every change goes into its bucket's row */
+    p->buckets = meta_int(p->db, "buckets");
+    if (p->buckets > 0 && p->buckets <= BUCKET_MAX_COUNT) {
+        p->bucket_row = malloc(BUCKET_MAX_ROW_BYTES);
+        if (p->bucket_row == NULL) {
+            netral_fail(err, NETRAL_E_NOMEM, "out of memory");
             goto done;
+        }
+        if (prepare(p, "SELECT entries FROM account_bucket WHERE bucket = ?1", &p->bucket_get, err) != 0 ||
+            prepare(p, "INSERT OR REPLACE INTO account_bucket (bucket, entries) VALUES (?1, ?2)", &p->bucket_put, err) !=
+                0 ||
+            prepare(p, "DELETE FROM account_bucket WHERE bucket = ?1", &p->bucket_drop, err) != 0)
+            goto done;
+    } else {
+        p->buckets = 0;   /* none, or a count the host would not use either */
     }
     *out = p;
     p = NULL;
@@ -139,6 +168,45 @@ static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
     snprintf(out, size, "%s", text ? (const char *)text : "");
 }
 
+/* Reads ACCOUNT's bucket row into p->bucket_row (*LEN bytes; 0 when there is none). */
+static int bucket_read(store_patch *p, const account_ref *account, int64_t *bucket, size_t *len, netral_error *err)
+{
+    int step;
+    *bucket = account_bucket_of(account, (uint32_t)p->buckets);
+    *len = 0;
+    sqlite3_bind_int64(p->bucket_get, 1, *bucket);
+    step = sqlite3_step(p->bucket_get);
+    if (step == SQLITE_ROW) {
+        const unsigned char *row = sqlite3_column_blob(p->bucket_get, 0);
+        size_t n = row != NULL ? (size_t)sqlite3_column_bytes(p->bucket_get, 0) : 0;
+        /* Removing nothing copies every whole record (and drops a damaged tail). */
+        (void)account_bucket_remove(row, n, account, p->bucket_row, len);
+    }
+    sqlite3_reset(p->bucket_get);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot read the database");
+    return 0;
+}
+
+static int bucket_write(store_patch *p, int64_t bucket, size_t len, netral_error *err)
+{
+    sqlite3_stmt *st = len > 0 ? p->bucket_put : p->bucket_drop;
+    sqlite3_bind_int64(st, 1, bucket);
+    if (len > 0) sqlite3_bind_blob(st, 2, p->bucket_row, (int)len, SQLITE_STATIC);
+    return step_done(p, st, err);
+}
+
+/* Takes ACCOUNT out of its bucket's row, or puts it there with ENTITY (when ENTITY is set). A
+ * record that does not fit is left out: the host finds it in the tables. */
+static int bucket_update(store_patch *p, const account_ref *account, const list_entity *entity, netral_error *err)
+{
+    int64_t bucket;
+    size_t len;
+    if (bucket_read(p, account, &bucket, &len, err) != 0) return -1;
+    if (entity != NULL)
+        (void)account_bucket_append(p->bucket_row, &len, platform_name(account->platform), account->account, entity);
+    return bucket_write(p, bucket, len, err);
+}
+
 int store_patch_remove(store_patch *p, const account_ref *account, netral_error *err)
 {
     list_entity entity;
@@ -161,6 +229,7 @@ int store_patch_remove(store_patch *p, const account_ref *account, netral_error 
     sqlite3_bind_text(p->remove, 1, platform_name(account->platform), -1, SQLITE_STATIC);
     sqlite3_bind_text(p->remove, 2, account->account, -1, SQLITE_STATIC);
     if (step_done(p, p->remove, err) != 0) return -1;
+    if (p->buckets > 0 && bucket_update(p, account, NULL, err) != 0) return -1;
     content_digest_remove(&p->digest, account, &entity);
     p->meta.accounts--;
     return 0;
@@ -210,6 +279,7 @@ int store_patch_add(store_patch *p, const account_ref *account, const list_entit
     if (step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot write the new database");
     content_digest_add(&p->digest, account, entity);
     p->meta.accounts++;
+    if (p->buckets > 0 && bucket_update(p, account, entity, err) != 0) return -1;
     return p->filter_blocks > 0 ? filter_add(p, account, err) : 0;
 }
 
@@ -230,7 +300,7 @@ static int put_text(store_patch *p, const char *key, const char *value, netral_e
 static void finalize_statements(store_patch *p)
 {
     sqlite3_stmt **all[] = {&p->find, &p->remove, &p->add_entity, &p->add_account, &p->put_meta, &p->filter_get,
-                            &p->filter_put};
+                            &p->filter_put, &p->bucket_get, &p->bucket_put, &p->bucket_drop};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;
@@ -265,6 +335,7 @@ int store_patch_finish(store_patch *p, store_meta *meta, netral_error *err)
         netral_fail(err, NETRAL_E_IO, "cannot sync %s: %s", p->path, strerror(errno));
         goto fail;
     }
+    free(p->bucket_row);
     free(p->path);
     free(p);
     return 0;
@@ -279,6 +350,7 @@ void store_patch_abort(store_patch *p)
     finalize_statements(p);
     if (p->db != NULL) sqlite3_close(p->db);
     (void)unlink(p->path);
+    free(p->bucket_row);
     free(p->path);
     free(p);
 }

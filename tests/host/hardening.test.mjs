@@ -329,7 +329,7 @@ describe('17. the host gives up what it never needs', () => {
   });
 });
 
-describe('9. the account filter (performance, issue 9) never hides a listed account', () => {
+describe('9. the account filter and buckets (performance, issue 9) never hide a listed account', () => {
   test('with the filter\'s blocks damaged, the host still answers listed (it falls back to the B-tree)', async (t) => {
     const sb = await makeSandbox(t);
     await sb.install(1);
@@ -341,6 +341,28 @@ describe('9. the account filter (performance, issue 9) never hides a listed acco
     assert.equal((await host.request({ id: 1, type: 'check', platform: 'x', account: '@nobody_here' })).verdict, 'clear');
     await host.close();
   });
+
+  for (const [what, sql] of [
+    ['overwritten with random bytes', 'UPDATE account_bucket SET entries = randomblob(length(entries));'],
+    ['cut short', 'UPDATE account_bucket SET entries = substr(entries, 1, length(entries) - 3);'],
+    ['gone', 'DELETE FROM account_bucket;'],
+  ]) {
+    test(`with the account buckets ${what}, listed accounts are still listed, with their entity (from the tables)`, async (t) => {
+      const sb = await makeSandbox(t);
+      await sb.install(1);
+      const r = await run('sqlite3', [sb.data('netral.db'), sql], { env: sb.env });
+      assert.equal(r.status, 0, r.stderr);
+      await assertAnswersFrom(sb, 1);
+      const host = sb.host();
+      for (const [platform, account, name] of [['x', 'id:1234567890', 'Candidate One'], ['facebook', 'group:volunteers.two', 'Team Two']]) {
+        const reply = await host.request({ id: 1, type: 'check', platform, account });
+        assert.equal(reply.verdict, 'listed', JSON.stringify(reply));
+        assert.equal(reply.entity.name, name);
+      }
+      assert.equal((await host.request({ id: 2, type: 'check', platform: 'x', account: '@nobody_here' })).verdict, 'clear');
+      await host.close();
+    });
+  }
 });
 
 describe('11. a byte order mark in a request', () => {

@@ -75,6 +75,43 @@ describe('updates by file', () => {
     assert.match(status.stdout, /Updates: +from .*repo \(file\), last check .*last success .*\(current\)/);
   });
 
+  test('after a delta, a removed account is clear, a changed one names its new entity, as after the full list', async (t) => {
+    const a = await authority(t);
+    const [one, youtube, team, ...rest] = defaultEntries();
+    await publish(a, 1, { entries: [one, youtube, team, ...rest] });
+    await update(a.sb, a.repo);
+    const changed = { ...team, entity: { ...team.entity, name: 'Team Two (renamed)', party: 'Coalition C' } };
+    const v2 = await publish(a, 2, { entries: [one, changed, ...rest, { platform: 'x', accounts: ['@tim_new'], entity: { name: 'Tim Baru' } }] });
+    const r = await update(a.sb, a.repo);
+    assert.equal(r.result.via, 'delta', JSON.stringify(r.result));
+    const other = await makeSandbox(t);
+    fs.copyFileSync(a.listKey.pub, path.join(other.keysDir, 'authority.pub'));
+    assert.equal((await other.importList(v2)).status, EXIT.OK);
+    const probes = [
+      ['youtube', '@candidateone'], ['youtube', 'channel:UCabcdefghijklmnopqrstuv'],
+      ['facebook', 'group:volunteers.two'], ['x', '@tim_new'], ['x', '@candidate_one'],
+    ];
+    const answers = async (sb) => {
+      const host = sb.host();
+      const out = [];
+      for (const [platform, account] of probes) {
+        const reply = await host.request({ id: 1, type: 'check', platform, account });
+        out.push([account, reply.verdict, reply.entity?.name, reply.entity?.party]);
+      }
+      await host.close();
+      return out;
+    };
+    const byDelta = await answers(a.sb);
+    assert.deepEqual(byDelta, [
+      ['@candidateone', 'clear', undefined, undefined],
+      ['channel:UCabcdefghijklmnopqrstuv', 'clear', undefined, undefined],
+      ['group:volunteers.two', 'listed', 'Team Two (renamed)', 'Coalition C'],
+      ['@tim_new', 'listed', 'Tim Baru', ''],
+      ['@candidate_one', 'listed', 'Candidate One', 'Party A'],
+    ]);
+    assert.deepEqual(await answers(other), byDelta);
+  });
+
   test('a delta on another base falls back to the full list', async (t) => {
     const a = await authority(t);
     await publish(a, 1);

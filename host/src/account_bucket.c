@@ -1,0 +1,148 @@
+#include "account_bucket.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+/* A SipHash key: the buckets are not a secret, only spread well. */
+static const unsigned char KEY_BUCKET[crypto_shorthash_KEYBYTES] = "netral-bucket-h";
+
+#define ENTITY_FIELDS 5
+
+/* One record, pointing into its row. */
+typedef struct {
+    const unsigned char *platform, *account, *field[ENTITY_FIELDS];
+    size_t platform_len, account_len, field_len[ENTITY_FIELDS];
+    size_t size;   /* of the whole record */
+} bucket_record;
+
+uint32_t account_bucket_count(uint64_t accounts)
+{
+    uint32_t n = 1;
+    while (n < BUCKET_MAX_COUNT && (uint64_t)n * 4u < accounts) n <<= 1;
+    return n;
+}
+
+uint32_t account_bucket_of_text(const char *platform, size_t platform_len, const char *account, size_t account_len,
+                                uint32_t buckets)
+{
+    unsigned char key[MAX_CANONICAL_ACCOUNT_BYTES + 16], h[crypto_shorthash_BYTES];
+    uint64_t v = 0;
+    if (platform_len > 15) platform_len = 15;                                   /* cannot happen */
+    if (account_len > MAX_CANONICAL_ACCOUNT_BYTES) account_len = MAX_CANONICAL_ACCOUNT_BYTES;
+    memcpy(key, platform, platform_len);
+    key[platform_len] = '\n';
+    memcpy(key + platform_len + 1, account, account_len);
+    crypto_shorthash(h, key, platform_len + 1 + account_len, KEY_BUCKET);
+    for (int i = 7; i >= 0; i--) v = (v << 8) | h[i];
+    return buckets > 0 ? (uint32_t)(v % buckets) : 0;
+}
+
+uint32_t account_bucket_of(const account_ref *account, uint32_t buckets)
+{
+    const char *platform = platform_name(account->platform);
+    return account_bucket_of_text(platform, strlen(platform), account->account, strlen(account->account), buckets);
+}
+
+/* Reads the record at P (LEFT bytes to the end of the row): 0, or -1 when the row ends inside
+ * it or a length is over its limit. */
+static int read_record(const unsigned char *p, size_t left, bucket_record *r)
+{
+    size_t at = 0;
+    if (left < 1 || (r->platform_len = p[0]) == 0 || r->platform_len > left - 1) return -1;
+    r->platform = p + 1;
+    at = 1 + r->platform_len;
+    if (left - at < 1 || (r->account_len = p[at]) == 0 || r->account_len >= MAX_CANONICAL_ACCOUNT_BYTES ||
+        r->account_len > left - at - 1)
+        return -1;
+    r->account = p + at + 1;
+    at += 1 + r->account_len;
+    for (int i = 0; i < ENTITY_FIELDS; i++) {
+        if (left - at < 2) return -1;
+        r->field_len[i] = (size_t)p[at] | (size_t)p[at + 1] << 8;
+        if (r->field_len[i] > MAX_ENTITY_FIELD_BYTES || r->field_len[i] > left - at - 2) return -1;
+        r->field[i] = p + at + 2;
+        at += 2 + r->field_len[i];
+    }
+    r->size = at;
+    return 0;
+}
+
+static int record_is(const bucket_record *r, const char *platform, const account_ref *account)
+{
+    size_t n = strlen(account->account);
+    return r->platform_len == strlen(platform) && memcmp(r->platform, platform, r->platform_len) == 0 &&
+           r->account_len == n && memcmp(r->account, account->account, n) == 0;
+}
+
+int account_bucket_append(unsigned char row[BUCKET_MAX_ROW_BYTES], size_t *len, const char *platform,
+                          const char *account, const list_entity *entity)
+{
+    const char *fields[ENTITY_FIELDS] = {entity->name, entity->role, entity->party, entity->election, entity->region};
+    size_t lens[ENTITY_FIELDS], platform_len = strlen(platform), account_len = strlen(account);
+    size_t need = 2 + platform_len + account_len, at = *len;
+    if (platform_len == 0 || platform_len > 255 || account_len == 0 || account_len >= MAX_CANONICAL_ACCOUNT_BYTES)
+        return -1;
+    for (int i = 0; i < ENTITY_FIELDS; i++) {
+        lens[i] = strlen(fields[i]);
+        if (lens[i] > MAX_ENTITY_FIELD_BYTES) return -1;
+        need += 2 + lens[i];
+    }
+    if (at > BUCKET_MAX_ROW_BYTES || need > BUCKET_MAX_ROW_BYTES - at) return -1;
+    row[at++] = (unsigned char)platform_len;
+    memcpy(row + at, platform, platform_len);
+    at += platform_len;
+    row[at++] = (unsigned char)account_len;
+    memcpy(row + at, account, account_len);
+    at += account_len;
+    for (int i = 0; i < ENTITY_FIELDS; i++) {
+        row[at++] = (unsigned char)(lens[i] & 0xff);
+        row[at++] = (unsigned char)(lens[i] >> 8);
+        memcpy(row + at, fields[i], lens[i]);
+        at += lens[i];
+    }
+    *len = at;
+    return 0;
+}
+
+static void copy_field(const bucket_record *r, int i, char *out, size_t size)
+{
+    size_t n = r->field_len[i] < size ? r->field_len[i] : size - 1;
+    memcpy(out, r->field[i], n);
+    out[n] = '\0';
+}
+
+int account_bucket_find(const unsigned char *row, size_t len, const account_ref *account, list_entity *entity)
+{
+    const char *platform = platform_name(account->platform);
+    bucket_record r;
+    for (size_t at = 0; at < len && read_record(row + at, len - at, &r) == 0; at += r.size) {
+        if (!record_is(&r, platform, account)) continue;
+        copy_field(&r, 0, entity->name, sizeof entity->name);
+        copy_field(&r, 1, entity->role, sizeof entity->role);
+        copy_field(&r, 2, entity->party, sizeof entity->party);
+        copy_field(&r, 3, entity->election, sizeof entity->election);
+        copy_field(&r, 4, entity->region, sizeof entity->region);
+        return 1;
+    }
+    return 0;
+}
+
+int account_bucket_remove(const unsigned char *row, size_t len, const account_ref *account,
+                          unsigned char out[BUCKET_MAX_ROW_BYTES], size_t *out_len)
+{
+    const char *platform = platform_name(account->platform);
+    bucket_record r;
+    int removed = 0;
+    *out_len = 0;
+    if (len > BUCKET_MAX_ROW_BYTES) len = BUCKET_MAX_ROW_BYTES;   /* the rest is not read: as if damaged */
+    for (size_t at = 0; at < len && read_record(row + at, len - at, &r) == 0; at += r.size) {
+        if (record_is(&r, platform, account)) {
+            removed = 1;
+            continue;
+        }
+        memcpy(out + *out_len, row + at, r.size);
+        *out_len += r.size;
+    }
+    return removed;
+}
