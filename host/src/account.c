@@ -118,9 +118,11 @@ static int is_channel_id(span s)
 static int emit(account_ref *out, netral_platform platform, const char *prefix, span value,
                 netral_error *err)
 {
-    int n = snprintf(out->account, sizeof out->account, "%s%.*s", prefix, (int)value.n, value.p);
-    if (n < 0 || (size_t)n >= sizeof out->account)
-        return netral_fail(err, NETRAL_E_ACCOUNT, "account too long");
+    size_t n = strlen(prefix);   /* no snprintf: this runs for every account checked */
+    if (value.n >= sizeof out->account - n) return netral_fail(err, NETRAL_E_ACCOUNT, "account too long");
+    memcpy(out->account, prefix, n);
+    memcpy(out->account + n, value.p, value.n);
+    out->account[n + value.n] = '\0';
     out->platform = platform;
     return 0;
 }

@@ -29,6 +29,8 @@ typedef struct {
     const netral_error *problem;    /* why db is NULL */
 } list_state;
 
+#define REPLY_BUFFER_BYTES 1024
+
 static const char *const ACTIONS[] = {"like", "react", "repost", "share", "quote", "reply",
                                       "comment", "follow", "subscribe", "join", NULL};
 
@@ -370,7 +372,8 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     else if (strcmp(type->valuestring, "status") == 0) handle_status(ctx, reply, &st);
     else set_error(reply, "unknown_type", "unknown request type");
 
-    text = cJSON_PrintUnformatted(reply);
+    /* Printed into a buffer that fits a check's reply: no growing copy, no final copy. */
+    text = cJSON_PrintBuffered(reply, REPLY_BUFFER_BYTES, 0);
     if (text != NULL && strlen(text) > MAX_REPLY_BYTES) {
         cJSON_free(text);
         text = error_reply_with_id(cJSON_DetachItemFromObjectCaseSensitive(reply, "id"), "reply_too_large",
