@@ -98,7 +98,7 @@ describe('Chromium, warn mode extras with the real host', () => {
     }, 'x-repost-menu');
   });
 
-  test('the popup shows the host connected, the list and the privacy sentence', async () => {
+  test('the popup shows the host connected, the list, how it is kept current and the privacy sentence', async () => {
     await inTab(chromium.browser, `chrome-extension://${chromium.extensionId}/src/popup/popup.html`, async (page) => {
       await page.waitForFunction(() => document.getElementById('host-state').textContent !== '', { timeout: 5000 });
       const text = await page.evaluate(() => document.body.innerText);
@@ -108,6 +108,8 @@ describe('Chromium, warn mode extras with the real host', () => {
       assert.match(text, /(Jumlah akun|Accounts)\s+6/);
       assert.match(text, /(Berlaku|Current)/);
       assert.match(text, /(Peringatkan|Warn)/);
+      // The list was imported by hand (no `netral update`): the host has no update state.
+      assert.match(text, /Dipasang TI secara manual|Installed by IT by hand/);
       assert.match(text, /only to the checking service on this computer|hanya dikirim ke layanan pemeriksa di komputer ini/);
     });
   });

@@ -116,14 +116,14 @@ test('the verdict cache is bounded and forgets everything when the list version 
 });
 
 /** A connection stand-in answering like netral-host over a small list. */
-function fakeHost({ version = 3, listed = ['x @timmenang'] } = {}) {
+function fakeHost({ version = 3, listed = ['x @timmenang'], update = null } = {}) {
   const asked = [];
   const host = {
     version,
     asked,
     request: async (message) => {
       asked.push(message);
-      if (message.type === 'hello') return { protocol: 1, host_version: '0.1.0', list: { version: host.version, issuer: 'Uji', issued: '2026-11-01T00:00:00Z', entries: 1, stale: false } };
+      if (message.type === 'hello') return { protocol: 1, host_version: '0.1.0', list: { version: host.version, issuer: 'Uji', issued: '2026-11-01T00:00:00Z', entries: 1, stale: false }, update };
       const answer = (item) => ({
         platform: item.platform, account: item.account, list_version: host.version, stale: false,
         verdict: listed.includes(`${item.platform} ${item.account}`) ? 'listed' : 'clear',
@@ -148,6 +148,18 @@ test('the checker asks the host once per account; the second click on it needs n
   const checks = host.asked.filter((m) => m.type === 'check').length;
   await checker.check({ platform: 'x', account: '@timmenang', action: 'like' });
   assert.equal(host.asked.filter((m) => m.type === 'check').length, checks);
+});
+
+test('a list whose updates stopped: its verdicts say since when it may be out of date (for the warning)', async () => {
+  const host = fakeHost({ update: { how: 'file', index_expires: '2026-12-04T00:00:00Z', out_of_date_since: '2026-12-04T00:00:00Z' } });
+  const checker = createChecker({ connection: host, cache: createVerdictCache(), normalise });
+  await checker.refreshList();
+  const reply = await checker.check({ platform: 'x', account: '@timmenang', action: 'like' });
+  assert.equal(reply.list.outOfDateSince, '2026-12-04T00:00:00Z');
+  assert.equal(checker.update().how, 'file');
+  const current = createChecker({ connection: fakeHost(), cache: createVerdictCache(), normalise });
+  await current.refreshList();
+  assert.equal((await current.check({ platform: 'x', account: '@timmenang' })).list.outOfDateSince, null);
 });
 
 test('a new list version on the host drops the cached verdicts and reloads the list facts', async () => {

@@ -80,3 +80,44 @@ test('a language forced by policy wins over the browser\'s, and the mode and con
   assert.equal(doc.querySelector('#contact a').getAttribute('href'), 'mailto:it@instansi.go.id');
   assert.match(doc.getElementById('privacy').textContent, /Nothing is stored or sent anywhere/);
 });
+
+const UPDATED = {
+  source: '/srv/netral', how: 'file', last_check: '2026-12-02T06:00:00Z', last_success: '2026-12-02T06:00:00Z',
+  via: 'delta', list_version: 7, index_serial: 12, index_expires: '2026-12-04T00:00:00Z', last_error: null, out_of_date_since: null,
+};
+
+test('updates: how the list is kept current, the last check and success (by changes only), the index\'s validity', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: { ...LIST, stale: false }, update: UPDATED, policy: POLICY });
+  assert.equal(doc.getElementById('updates').hidden, false);
+  const text = doc.getElementById('update-facts').textContent;
+  assert.match(text, /Otomatis, dari folder yang disiapkan TI/);
+  assert.match(text, /2 Desember 2026.*06\.00 UTC \(hanya perubahannya\)/);
+  assert.match(text, /Indeks berlaku sampai4 Desember 2026/);
+  assert.doesNotMatch(text, /Kesalahan terakhir|usang/);
+});
+
+test('updates that stopped: the last error in plain words (the host\'s message for IT), and out of date since when', async () => {
+  const doc = await openPopup({
+    connected: true, hostVersion: '0.1.0', list: { ...LIST, stale: false },
+    update: {
+      ...UPDATED, last_check: '2026-12-05T06:00:00Z', index_expires: '2026-12-04T00:00:00Z', out_of_date_since: '2026-12-04T00:00:00Z',
+      last_error: { code: 'signature', message: 'index.json: signature does not verify' },
+    },
+    policy: POLICY,
+  }, 'en');
+  const dds = [...doc.querySelectorAll('#update-facts dd')];
+  const error = dds.find((dd) => /not signed by a trusted key/.test(dd.textContent));
+  assert.ok(error, 'the error is said in plain words');
+  assert.equal(error.className, 'bad');
+  assert.equal(error.title, 'index.json: signature does not verify');
+  const frozen = dds.find((dd) => /may be out of date since 4 December 2026/.test(dd.textContent));
+  assert.ok(frozen, 'out of date since the index expired');
+  assert.equal(frozen.className, 'bad');
+});
+
+test('a list installed by hand says so; no list and no updates: no update section', async () => {
+  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: { ...LIST, stale: false }, update: null, policy: POLICY });
+  assert.match(doc.getElementById('update-facts').textContent, /Dipasang TI secara manual/);
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: null, update: null, policy: POLICY });
+  assert.equal(doc.getElementById('updates').hidden, true);
+});

@@ -72,6 +72,16 @@ test('the frame: block mode has no way through; Escape is Batalkan; hide clears 
   assert.equal(f.doc.querySelector('[data-netral="notice"]').getAttribute('role'), 'status');
 });
 
+test('the frame says when the list may be out of date (updates stopped), and nothing of it while they arrive', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: { ...VIEW, list: { ...VIEW.list, outOfDateSince: '2026-11-30T00:00:00Z' } } });
+  await tick();
+  assert.match(f.doc.body.textContent, /Daftar mungkin sudah usang sejak 30 November 2026/);
+  f.contentPort.postMessage({ type: 'show', id: 2, view: VIEW });
+  await tick();
+  assert.doesNotMatch(f.doc.body.textContent, /usang/);
+});
+
 test('the frame takes its port only from its parent, with the token it was named with, and forgets the name', () => {
   const dom = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { url: FRAME_URL, runScripts: 'outside-only' });
   closing.push(dom.window);

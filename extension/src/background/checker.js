@@ -5,21 +5,26 @@
 const BATCH_LIMIT = 200;
 
 export function createChecker({ connection, cache, normalise }) {
-  let list = null;   // the hello/status reply's "list" object, or null
+  let list = null;     // the hello/status reply's "list" object, or null
+  let update = null;   // its "update" object (how the list is kept current), or null
 
   function listInfo(stale) {
     if (!list) return null;
-    return { version: list.version, issuer: list.issuer, issued: list.issued, expires: list.expires, stale: Boolean(stale) };
+    return {
+      version: list.version, issuer: list.issuer, issued: list.issued, expires: list.expires, stale: Boolean(stale),
+      outOfDateSince: (update && update.out_of_date_since) || null,
+    };
   }
 
   async function refreshList() {
     const reply = await connection.request({ type: 'hello' });
-    if (!reply.error) setList(reply.list);
+    if (!reply.error) setList(reply.list, reply.update);
     return reply;
   }
 
-  function setList(next) {
+  function setList(next, nextUpdate = null) {
     list = next || null;
+    update = nextUpdate || null;
     cache.noteListVersion(list ? list.version : null);
   }
 
@@ -100,5 +105,5 @@ export function createChecker({ connection, cache, normalise }) {
     return replies;
   }
 
-  return { check, checkBatch, refreshList, setList, list: () => list };
+  return { check, checkBatch, refreshList, setList, list: () => list, update: () => update };
 }

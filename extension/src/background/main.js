@@ -48,7 +48,7 @@ async function status() {
     host = await connection.request({ type: 'status' });
     if (!host.error) {
       hostVersion = host.host_version || hostVersion;
-      checker.setList(host.list);
+      checker.setList(host.list, host.update);
     }
   } catch {
     host = null;
@@ -58,6 +58,7 @@ async function status() {
     reason: connection.reason(),
     hostVersion,
     list: checker.list(),
+    update: checker.update(),
     policy,
   };
 }

@@ -10,6 +10,19 @@ function formatDate(iso, language) {
   return date.toLocaleString(language === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'long', timeZone: 'UTC' });
 }
 
+function formatDateTime(iso, language) {
+  const date = new Date(iso);
+  if (!iso || Number.isNaN(date.getTime())) return '—';
+  return date.toLocaleString(language === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+}
+
+// The host's error codes (host/src/error.c) in plain words; the host's own message is kept for IT.
+const UPDATE_ERRORS = {
+  io: 'updateError_io', signature: 'updateError_signature', key: 'updateError_signature', rollback: 'updateError_rollback',
+  expired: 'updateError_expired', format: 'updateError_format', too_large: 'updateError_format', busy: 'updateError_busy',
+};
+const UPDATE_HOW = new Set(['file', 'web']);
+
 function row(list, term, value) {
   const dt = document.createElement('dt');
   const dd = document.createElement('dd');
@@ -51,6 +64,8 @@ function render(status, t, language) {
     state.className = list.stale ? 'bad' : 'ok';
   }
 
+  renderUpdates(status, t, language);
+
   const { policy } = status;
   document.getElementById('mode').textContent = `${t(`mode_${policy.mode}`)}; ${t(`failMode_${policy.failMode}`)}`;
   const contact = document.getElementById('contact');
@@ -67,6 +82,35 @@ function render(status, t, language) {
     } else {
       contact.append(policy.contactText);
     }
+  }
+}
+
+// How the list is kept current: by updates (file or web) with their last check, success and
+// error, or by hand (no update state). "out_of_date_since": the last verified index expired.
+function renderUpdates(status, t, language) {
+  const facts = document.getElementById('update-facts');
+  facts.replaceChildren();
+  const { update } = status;
+  document.getElementById('updates').hidden = !status.list && !update;
+  if (!update) {
+    if (status.list) row(facts, t('popupUpdateHow'), t('updateHow_manual'));
+    return;
+  }
+  row(facts, t('popupUpdateHow'), t(UPDATE_HOW.has(update.how) ? `updateHow_${update.how}` : 'updateHow_file'));
+  row(facts, t('popupUpdateLastCheck'), formatDateTime(update.last_check, language));
+  const success = update.last_success
+    ? formatDateTime(update.last_success, language) + (update.via === 'delta' || update.via === 'full' || update.via === 'current' ? ` (${t(`updateVia_${update.via}`)})` : '')
+    : t('popupUpdateNever');
+  row(facts, t('popupUpdateLastSuccess'), success);
+  if (update.last_error) {
+    const error = row(facts, t('popupUpdateLastError'), t(UPDATE_ERRORS[update.last_error.code] || 'updateError_other'));
+    error.className = 'bad';
+    if (update.last_error.message) error.title = update.last_error.message;
+  }
+  row(facts, t('popupUpdateIndexExpires'), formatDateTime(update.index_expires, language));
+  if (update.out_of_date_since) {
+    const frozen = row(facts, t('popupListState'), t('listOutOfDateSince', formatDateTime(update.out_of_date_since, language)));
+    frozen.className = 'bad';
   }
 }
 

@@ -91,6 +91,10 @@
       card.append(element(doc, 'p', { class: 'meta' }, t('listLine', view.list.version,
         formatDate(view.list.issued, view.language), view.list.issuer || '—')));
       if (view.list.stale) card.append(element(doc, 'p', { class: 'meta' }, t('listStale')));
+      else if (view.list.outOfDateSince) {
+        card.append(element(doc, 'p', { class: 'meta' },
+          t('listOutOfDateSince', formatDate(view.list.outOfDateSince, view.language))));
+      }
     }
     if (!view.allowProceed) card.append(element(doc, 'p', {}, t('blockedNote')));
     card.append(contactParagraph(doc, t, view.contact || {}));
