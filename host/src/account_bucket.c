@@ -2,10 +2,7 @@
 
 #include <string.h>
 
-#include <sodium.h>
-
-/* A SipHash key: the buckets are not a secret, only spread well. */
-static const unsigned char KEY_BUCKET[crypto_shorthash_KEYBYTES] = "netral-bucket-h";
+#include "account_hash.h"
 
 #define ENTITY_FIELDS 5
 
@@ -23,25 +20,9 @@ uint32_t account_bucket_count(uint64_t accounts)
     return n;
 }
 
-uint32_t account_bucket_of_text(const char *platform, size_t platform_len, const char *account, size_t account_len,
-                                uint32_t buckets)
-{
-    unsigned char key[MAX_CANONICAL_ACCOUNT_BYTES + 16], h[crypto_shorthash_BYTES];
-    uint64_t v = 0;
-    if (platform_len > 15) platform_len = 15;                                   /* cannot happen */
-    if (account_len > MAX_CANONICAL_ACCOUNT_BYTES) account_len = MAX_CANONICAL_ACCOUNT_BYTES;
-    memcpy(key, platform, platform_len);
-    key[platform_len] = '\n';
-    memcpy(key + platform_len + 1, account, account_len);
-    crypto_shorthash(h, key, platform_len + 1 + account_len, KEY_BUCKET);
-    for (int i = 7; i >= 0; i--) v = (v << 8) | h[i];
-    return buckets > 0 ? (uint32_t)(v % buckets) : 0;
-}
-
 uint32_t account_bucket_of(const account_ref *account, uint32_t buckets)
 {
-    const char *platform = platform_name(account->platform);
-    return account_bucket_of_text(platform, strlen(platform), account->account, strlen(account->account), buckets);
+    return account_spread_place(account_spread(account), buckets);
 }
 
 /* Reads the record at P (LEFT bytes to the end of the row): 0, or -1 when the row ends inside

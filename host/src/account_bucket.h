@@ -25,9 +25,7 @@
 /* The number of buckets for a list of ACCOUNTS accounts: about four accounts a bucket. */
 uint32_t account_bucket_count(uint64_t accounts);
 
-/* The bucket of PLATFORM (its name) and ACCOUNT (canonical), each LEN bytes, among BUCKETS. */
-uint32_t account_bucket_of_text(const char *platform, size_t platform_len, const char *account, size_t account_len,
-                                uint32_t buckets);
+/* The bucket of ACCOUNT among BUCKETS: its spread (account_hash.h) scaled. */
 uint32_t account_bucket_of(const account_ref *account, uint32_t buckets);
 
 /* Appends the record of ACCOUNT and ENTITY to ROW (*LEN bytes used of BUCKET_MAX_ROW_BYTES).

@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include "account_hash.h"
+
 /* Two SipHash keys: the filter is not a secret, only spread well. */
 static const unsigned char KEY_BLOCK[crypto_shorthash_KEYBYTES] = "netral-filter-b";
 static const unsigned char KEY_BITS[crypto_shorthash_KEYBYTES] = "netral-filter-i";
@@ -23,7 +25,7 @@ static uint64_t load64(const unsigned char *p)
     return v;
 }
 
-void account_filter_position(const account_ref *account, uint32_t blocks, filter_position *out)
+void account_filter_position(const account_ref *account, uint32_t blocks, int layout, filter_position *out)
 {
     unsigned char key[MAX_CANONICAL_ACCOUNT_BYTES + 16], h[crypto_shorthash_BYTES];
     const char *platform = platform_name(account->platform);
@@ -33,8 +35,12 @@ void account_filter_position(const account_ref *account, uint32_t blocks, filter
     memcpy(key, platform, n);
     key[n] = '\n';
     memcpy(key + n + 1, account->account, m);
-    crypto_shorthash(h, key, n + 1 + m, KEY_BLOCK);
-    out->block = (uint32_t)(load64(h) % blocks);
+    if (layout == FILTER_LAYOUT_SPREAD) {
+        out->block = account_spread_place(account_spread(account), blocks);
+    } else {
+        crypto_shorthash(h, key, n + 1 + m, KEY_BLOCK);
+        out->block = (uint32_t)(load64(h) % blocks);
+    }
     crypto_shorthash(h, key, n + 1 + m, KEY_BITS);
     a = load64(h);
     b = (a >> 32) | 1u;   /* odd: the steps reach distinct bits */

@@ -5,7 +5,11 @@
  * only set, never cleared: a delta's removals leave theirs), so a "surely not" is always right;
  * a block whose digest does not match is not used.
  * Blocks are kept in the database (table account_filter, one row a block with its BLAKE2b-256), built
- * with the list and read lazily, once a block, by the host. */
+ * with the list and read lazily, once a block, by the host.
+ *
+ * Layouts (meta "filter_layout"): 1, the first, chose the block by a hash of its own; 2 chooses it
+ * by the account's spread (account_hash.h), so the import builds the filter a block at a time. A
+ * database says which it has; none said is layout 1. */
 #ifndef NETRAL_ACCOUNT_FILTER_H
 #define NETRAL_ACCOUNT_FILTER_H
 
@@ -20,6 +24,8 @@
 #define FILTER_BITS_PER_ACCOUNT 12u
 #define FILTER_HASHES 8u
 #define FILTER_MAX_BLOCKS 4096u   /* 16 MiB: more than MAX_LIST_ENTRIES accounts need */
+#define FILTER_LAYOUT_HASHED 1
+#define FILTER_LAYOUT_SPREAD 2
 
 /* Where an account's bits are: its block, and the bits in it. */
 typedef struct {
@@ -30,7 +36,8 @@ typedef struct {
 /* The number of blocks for a list of ACCOUNTS accounts. */
 uint32_t account_filter_blocks(uint64_t accounts);
 
-void account_filter_position(const account_ref *account, uint32_t blocks, filter_position *out);
+/* Where ACCOUNT's bits are in a filter of BLOCKS blocks of LAYOUT (one of FILTER_LAYOUT_*). */
+void account_filter_position(const account_ref *account, uint32_t blocks, int layout, filter_position *out);
 
 void account_filter_set(unsigned char *block, const filter_position *p);
 /* 1 when every bit of P is set in BLOCK (maybe listed), 0 when not (surely not listed). */

@@ -21,6 +21,7 @@ struct store {
     /* The account filter (account_filter.h), its blocks read on first use; none in databases
      * from before it, or once a block does not match its digest. */
     uint32_t filter_blocks;
+    int filter_layout;
     unsigned char **filter;
     sqlite3_stmt *filter_block;
     /* The account buckets (account_bucket.h); none (0, NULL) in databases from before them. */
@@ -170,7 +171,10 @@ static int bucket_lookup(store *s, const account_ref *ref, list_entity *entity)
 /* Sets up the filter of an opened database, if it has one (a failure here only means none). */
 static void filter_open(store *s)
 {
-    int64_t blocks = meta_int(s->db, "filter_blocks");
+    int64_t blocks = meta_int(s->db, "filter_blocks"), layout = meta_int(s->db, "filter_layout");
+    if (layout == 0) layout = FILTER_LAYOUT_HASHED;   /* databases from before layouts */
+    if (layout != FILTER_LAYOUT_HASHED && layout != FILTER_LAYOUT_SPREAD) return;   /* one this host does not know */
+    s->filter_layout = (int)layout;
     if (blocks < 1 || blocks > FILTER_MAX_BLOCKS ||
         sqlite3_prepare_v2(s->db, "SELECT bits FROM account_filter WHERE block = ?1", -1, &s->filter_block, NULL) !=
             SQLITE_OK)
@@ -294,7 +298,7 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
     if (s->filter != NULL) {
         filter_position p;
         const unsigned char *block;
-        account_filter_position(ref, s->filter_blocks, &p);
+        account_filter_position(ref, s->filter_blocks, s->filter_layout, &p);
         block = filter_block(s, &p);
         if (block != NULL && !account_filter_test(block, &p)) {   /* surely not listed */
             *found = 0;

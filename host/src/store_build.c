@@ -12,6 +12,7 @@
 #include "os.h"
 #include "account_bucket.h"
 #include "account_filter.h"
+#include "account_hash.h"
 #include "content_digest.h"
 #include "store_sqlite.h"
 
@@ -35,39 +36,9 @@ static const char SCHEMA_SQL[] =
     "CREATE TABLE account_bucket (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
     "BEGIN;";
 
-/* Stores the filter's BLOCKS blocks of BITS, each with its digest. */
-static int put_filter(sqlite3 *db, const unsigned char *bits, uint32_t blocks, netral_error *err)
+/* netral_spread(platform, account): the spread of an account (account_hash.h), for the build. */
+static void sql_spread(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    unsigned char row[FILTER_ROW_BYTES];
-    sqlite3_stmt *put = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
-        store_db_fail(err, db, "cannot write the account filter");
-        goto done;
-    }
-    for (uint32_t i = 0; i < blocks; i++) {
-        int step;
-        account_filter_seal(bits + (size_t)i * FILTER_BLOCK_BYTES, row);
-        sqlite3_bind_int64(put, 1, i);
-        sqlite3_bind_blob(put, 2, row, sizeof row, SQLITE_STATIC);
-        step = sqlite3_step(put);
-        sqlite3_reset(put);
-        if (step != SQLITE_DONE) {
-            if (step == SQLITE_FULL) netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
-            else store_db_fail(err, db, "cannot write the account filter");
-            goto done;
-        }
-    }
-    rc = 0;
-done:
-    sqlite3_finalize(put);
-    return rc;
-}
-
-/* netral_bucket(platform, account): the bucket of an account (account_bucket.h), for the build. */
-static void sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    const uint32_t *buckets = sqlite3_user_data(ctx);
     const char *platform = (const char *)sqlite3_value_text(argv[0]);
     int platform_len = sqlite3_value_bytes(argv[0]);
     const char *account = (const char *)sqlite3_value_text(argv[1]);
@@ -77,8 +48,34 @@ static void sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    sqlite3_result_int64(ctx, account_bucket_of_text(platform, (size_t)platform_len, account, (size_t)account_len,
-                                                     *buckets));
+    sqlite3_result_int64(ctx, account_spread_text(platform, (size_t)platform_len, account, (size_t)account_len));
+}
+
+/* The filter as it is built: blocks come in order, one in memory. */
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *put;
+    uint32_t blocks, next;            /* how many; the first not written yet */
+    unsigned char bits[FILTER_BLOCK_BYTES];
+} filter_writer;
+
+/* Writes block W->next (the bits gathered, then cleared) and every block before UNTIL. */
+static int filter_write_until(filter_writer *w, uint32_t until, netral_error *err)
+{
+    unsigned char row[FILTER_ROW_BYTES];
+    while (w->next < until) {
+        int step;
+        account_filter_seal(w->bits, row);
+        memset(w->bits, 0, sizeof w->bits);
+        sqlite3_bind_int64(w->put, 1, w->next);
+        sqlite3_bind_blob(w->put, 2, row, sizeof row, SQLITE_STATIC);
+        step = sqlite3_step(w->put);
+        sqlite3_reset(w->put);
+        if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
+        if (step != SQLITE_DONE) return store_db_fail(err, w->db, "cannot write the account filter");
+        w->next++;
+    }
+    return 0;
 }
 
 /* Column COL as text, "" for NULL (which the schema does not allow, but out of memory gives). */
@@ -101,36 +98,42 @@ static int put_bucket(sqlite3 *db, sqlite3_stmt *put, int64_t bucket, const unsi
     return store_db_fail(err, db, "cannot write the account buckets");
 }
 
-/* Writes what is derived from the tables written, in one pass over the accounts sorted by
- * bucket (SQLite sorts in bounded memory, spilling to a temporary file): the account filter
- * (account_filter.h) and the account buckets (account_bucket.h), each bucket's row packed as
- * its accounts come. Sets the number of filter blocks and of buckets. */
+/* Writes what is derived from the tables written, in one pass over the accounts in spread
+ * order (account_hash.h; SQLite sorts in bounded memory, spilling to a temporary file): the
+ * account buckets (account_bucket.h), each row packed as its accounts come, and the account
+ * filter (account_filter.h, layout 2), a block at a time. Sets the number of each. */
 static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, int64_t *bucket_count,
                          netral_error *err)
 {
     static const char SCAN_SQL[] =
-        "SELECT netral_bucket(a.platform, a.account) AS b, a.platform, a.account, e.name, e.role, e.party,"
-        " e.election, e.region FROM account a JOIN entity e ON e.id = a.entity_id ORDER BY b";
-    uint32_t buckets = account_bucket_count((uint64_t)accounts), blocks = account_filter_blocks((uint64_t)accounts);
-    unsigned char *row = malloc(BUCKET_MAX_ROW_BYTES), *bits = calloc(blocks, FILTER_BLOCK_BYTES);
+        "SELECT netral_spread(a.platform, a.account) AS s, a.platform, a.account, e.name, e.role, e.party,"
+        " e.election, e.region FROM account a JOIN entity e ON e.id = a.entity_id ORDER BY s";
+    uint32_t buckets = account_bucket_count((uint64_t)accounts);
+    filter_writer *filter = calloc(1, sizeof *filter);
+    unsigned char *row = malloc(BUCKET_MAX_ROW_BYTES);
     sqlite3_stmt *scan = NULL, *put = NULL;
     int64_t current = -1;
     size_t len = 0;
     int step, rc = -1;
-    if (row == NULL || bits == NULL) {
+    if (row == NULL || filter == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory for the account filter and buckets");
         goto done;
     }
-    if (sqlite3_create_function(db, "netral_bucket", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, &buckets, sql_bucket,
-                                NULL, NULL) != SQLITE_OK ||
+    filter->db = db;
+    filter->blocks = account_filter_blocks((uint64_t)accounts);
+    if (sqlite3_create_function(db, "netral_spread", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_spread, NULL,
+                                NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, SCAN_SQL, -1, &scan, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO account_bucket (bucket, entries) VALUES (?1, ?2)", -1, &put, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &filter->put, NULL) !=
             SQLITE_OK) {
         store_db_fail(err, db, "cannot write the account buckets");
         goto done;
     }
     while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
-        int64_t bucket = sqlite3_column_int64(scan, 0);
+        uint32_t spread = (uint32_t)sqlite3_column_int64(scan, 0);
+        int64_t bucket = account_spread_place(spread, buckets);
         const char *platform = column_text(scan, 1), *account = column_text(scan, 2);
         account_ref ref;
         filter_position position;
@@ -140,8 +143,13 @@ static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, 
             goto done;
         }
         strcpy(ref.account, account);
-        account_filter_position(&ref, blocks, &position);
-        account_filter_set(bits + (size_t)position.block * FILTER_BLOCK_BYTES, &position);
+        account_filter_position(&ref, filter->blocks, FILTER_LAYOUT_SPREAD, &position);
+        if (position.block < filter->next) {   /* would set bits in the wrong block: never silently */
+            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: accounts out of spread order");
+            goto done;
+        }
+        if (filter_write_until(filter, position.block, err) != 0) goto done;   /* the blocks before are whole */
+        account_filter_set(filter->bits, &position);
         snprintf(e.name, sizeof e.name, "%s", column_text(scan, 3));
         snprintf(e.role, sizeof e.role, "%s", column_text(scan, 4));
         snprintf(e.party, sizeof e.party, "%s", column_text(scan, 5));
@@ -164,15 +172,16 @@ static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, 
         goto done;
     }
     if (len > 0 && put_bucket(db, put, current, row, len, err) != 0) goto done;
-    if (put_filter(db, bits, blocks, err) != 0) goto done;
-    *filter_blocks = blocks;
+    if (filter_write_until(filter, filter->blocks, err) != 0) goto done;
+    *filter_blocks = filter->blocks;
     *bucket_count = buckets;
     rc = 0;
 done:
     sqlite3_finalize(scan);
     sqlite3_finalize(put);
+    if (filter != NULL) sqlite3_finalize(filter->put);
+    free(filter);
     free(row);
-    free(bits);
     return rc;
 }
 
@@ -290,7 +299,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
         put_meta_text(b, put, "issuer", meta->issuer, err) || put_meta_text(b, put, "key_id", meta->key_id, err) ||
         put_meta_text(b, put, "elections", meta->elections_json, err) ||
         put_meta_text(b, put, "content_digest", meta->content_digest, err) ||
-        put_meta_int(b, put, "filter_blocks", filter_blocks, err) || put_meta_int(b, put, "buckets", buckets, err))
+        put_meta_int(b, put, "filter_blocks", filter_blocks, err) ||
+        put_meta_int(b, put, "filter_layout", FILTER_LAYOUT_SPREAD, err) || put_meta_int(b, put, "buckets", buckets, err))
         goto done;
     sqlite3_finalize(put);
     put = NULL;

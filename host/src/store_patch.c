@@ -20,6 +20,7 @@ struct store_patch {
     sqlite3_stmt *find, *remove, *add_entity, *add_account, *put_meta;
     sqlite3_stmt *filter_get, *filter_put;   /* NULL when the database has no account filter */
     int64_t filter_blocks;
+    int filter_layout;
     sqlite3_stmt *bucket_get, *bucket_put, *bucket_drop;   /* NULL when it has no account buckets */
     int64_t buckets;
     unsigned char *bucket_row;                           /* BUCKET_MAX_ROW_BYTES, for rewriting one */
@@ -119,6 +120,12 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         goto done;
     /* the account filter, when the database has one: an addition sets its bits too */
     p->filter_blocks = meta_int(p->db, "filter_blocks");
+    p->filter_layout = (int)meta_int(p->db, "filter_layout");
+    if (p->filter_layout == 0) p->filter_layout = FILTER_LAYOUT_HASHED;
+    if (p->filter_layout != FILTER_LAYOUT_HASHED && p->filter_layout != FILTER_LAYOUT_SPREAD) {
+        netral_fail(err, NETRAL_E_DATABASE, "the installed account filter is of an unknown layout: import the full list");
+        goto done;
+    }
     if (p->filter_blocks > 0 &&
         (prepare(p, "SELECT bits FROM account_filter WHERE block = ?1", &p->filter_get, err) != 0 ||
          prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
@@ -243,7 +250,7 @@ static int filter_add(store_patch *p, const account_ref *account, netral_error *
     unsigned char row[FILTER_ROW_BYTES];
     const unsigned char *kept;
     int ok;
-    account_filter_position(account, (uint32_t)p->filter_blocks, &pos);
+    account_filter_position(account, (uint32_t)p->filter_blocks, p->filter_layout, &pos);
     sqlite3_bind_int64(p->filter_get, 1, pos.block);
     ok = sqlite3_step(p->filter_get) == SQLITE_ROW;
     kept = ok ? sqlite3_column_blob(p->filter_get, 0) : NULL;
