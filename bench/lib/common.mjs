@@ -85,12 +85,13 @@ export function makeKeys(netral, scratch) {
   return { config, pub, key };
 }
 
-/** A signed synthetic list of ENTRIES entries (bench/make-list.mjs --lean) at FILE. */
-export function makeSignedList(netral, keys, entries, file, version = 1) {
+/** A signed synthetic list of ENTRIES entries (bench/make-list.mjs --lean) at FILE; CHANGED: how
+ * many entries have another account than in the other versions. */
+export function makeSignedList(netral, keys, entries, file, version = 1, { changed = 0 } = {}) {
   const out = fs.openSync(file, 'w');
   try {
-    execFileSync(process.execPath, [path.join(benchDir, 'make-list.mjs'), String(entries), String(version), '--lean'],
-      { stdio: ['ignore', out, 'inherit'] });
+    execFileSync(process.execPath, [path.join(benchDir, 'make-list.mjs'), String(entries), String(version), '--lean',
+      ...(changed ? ['--changed', String(changed)] : [])], { stdio: ['ignore', out, 'inherit'] });
   } finally {
     fs.closeSync(out);
   }
@@ -133,5 +134,6 @@ export function ms(value) {
 }
 
 export function ratio(value) {
-  return value === null || value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`;
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value > 0 && value < 0.01 ? `${value.toPrecision(2)}×` : `${value.toFixed(2)}×`;   /* 0.0015×, not 0.00× */
 }

@@ -6,6 +6,7 @@ const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 const sec = (s) => (s === undefined ? '—' : `${s.toFixed(s < 1 ? 3 : 2)} s`);
 const count = (n) => n.toLocaleString('en');
+const bytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 /** Rows {measure, netral, reference, ratio, goal, pass}: pass is true, false or null (no goal). */
 export function goals(main, sizes, browser) {
@@ -40,6 +41,18 @@ export function goals(main, sizes, browser) {
     r = vs(last.import.netralRssKib, first.import.netralRssKib, 1.5);
     add(`5. import peak RSS, ${count(last.entries)} vs ${count(first.entries)} entries`, mib(last.import.netralRssKib),
       mib(first.import.netralRssKib), r.value, 'flat (≤ 1.5×)', r.pass);
+  }
+  if (main && main.update) {
+    const u = main.update;
+    add(`6. a day's update (${count(u.changes)} accounts replaced): delta vs full list`, bytes(u.deltaBytes),
+      `${bytes(u.fullBytes)} full list`, u.deltaBytes / u.fullBytes, '≤ 0.01× (1 %)', u.deltaBytes / u.fullBytes <= 0.01);
+    add('6. `netral update` by that delta', sec(u.delta), `${sec(main.import.replacing)} full list`,
+      u.delta / main.import.replacing, '≤ 1 s', u.delta <= 1);
+    if (sizes.length > 1) {
+      r = vs(u.deltaRssKib, sizes[0].import.netralRssKib, 1.5);
+      add(`6. \`netral update\` by that delta, peak RSS`, mib(u.deltaRssKib),
+        `${mib(sizes[0].import.netralRssKib)} import of ${count(sizes[0].entries)}`, r.value, 'flat (≤ 1.5×)', r.pass);
+    }
   }
   if (browser && !browser.error) {
     const s = browser.summary;

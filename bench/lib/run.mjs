@@ -24,6 +24,7 @@ const plan = quick
 if (options.sizes) plan.sizes = options.sizes.split(',').map(Number);
 const MAIN = plan.sizes.includes(1_000_000) ? 1_000_000 : plan.sizes.at(-1);
 const BATCH_ITEMS = 100;
+const DAILY_CHANGES = 1000;   // accounts replaced in a day of a campaign (issue 10's benchmark)
 const PLATFORMS = ['x', 'instagram', 'facebook', 'tiktok', 'youtube', 'threads'];
 const CPU = cpus();
 const ORIGIN = 'chrome-extension://agbjhpfjmmgmllicjnfkepfagmiajhfi/';
@@ -200,6 +201,37 @@ async function measureSize(tools, keys, n) {
       fs.rmSync(copy, { recursive: true, force: true });
     }
     result.import.replacing = best(replacing);
+
+    // 6. a day's update by file: the repository holds list 1 and list 3 (DAILY_CHANGES accounts
+    // replaced) with the delta between them; `netral update --from` on a laptop at list 1.
+    log(`${label}: publish lists 1 and 3 (${DAILY_CHANGES} accounts replaced); update by delta ×${plan.importRounds}`);
+    const repo = path.join(dir, 'repo');
+    const v3 = makeSignedList(tools.netral, keys, n, path.join(dir, 'list-v3.jsonl'), 3, { changed: DAILY_CHANGES });
+    for (const file of [list, v3]) run(tools.netral, ['publish', repo, file, '-s', keys.key, '-i', keys.key, '-W']);
+    const index = JSON.parse(fs.readFileSync(path.join(repo, 'index.json'), 'utf8'));
+    const delta = index.deltas.find((d) => d.from === 1);
+    if (!delta) throw new Error('netral publish wrote no delta from list 1');
+    const updates = [];
+    for (let r = 0; r < plan.importRounds; r++) {
+      const copy = `${data}-update`;
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.cpSync(data, copy, { recursive: true });
+      if (r === 0) {   // once, outside the timing: it must be the delta that is used
+        const out = JSON.parse(run(tools.netral, ['update', '--from', repo, '--json'], { env: hostEnv(keys.config, copy) }));
+        if (out.via !== 'delta' || out.version !== 3) throw new Error(`update did not apply the delta: ${JSON.stringify(out)}`);
+        fs.rmSync(copy, { recursive: true, force: true });
+        fs.cpSync(data, copy, { recursive: true });
+      }
+      updates.push(timed(tools, [tools.netral, 'update', '--from', repo], hostEnv(keys.config, copy)));
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    result.update = {
+      changes: DAILY_CHANGES, deltaBytes: delta.size, fullBytes: index.list.size,
+      delta: best(updates), deltaRssKib: Math.max(...updates.map((t) => t.maxrss_kib)),
+    };
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(v3, { force: true });
+    fs.rmSync(`${v3}.minisig`, { force: true });
     fs.rmSync(v2);
     fs.rmSync(`${v2}.minisig`);
   }
