@@ -20,8 +20,12 @@
 ssize_t os_read(int fd, void *buf, size_t n);
 ssize_t os_write(int fd, const void *buf, size_t n);
 
-/* Opens PATH for reading, in binary, not inherited by children. */
+/* Opens PATH for reading, in binary, not inherited by children. A FIFO opens at once (no wait
+ * for a writer): callers that want a regular file check what they got. */
 int os_open_read(const char *path);
+/* The same for a file in a directory others may have filled (a repository): a symbolic link
+ * is not followed (-1 with ELOOP on POSIX). */
+int os_open_read_plain(const char *path);
 /* Creates PATH, which must not exist, for writing, readable by every user (0644 whatever the
  * umask: browsers run the host as other users than the one who imports). */
 int os_create_new(const char *path);

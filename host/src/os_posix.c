@@ -35,9 +35,23 @@ ssize_t os_write(int fd, const void *buf, size_t n)
     return write(fd, buf, n);
 }
 
+/* O_NONBLOCK only for the open: a FIFO would otherwise wait there for a writer, forever. */
+static int open_reading(const char *path, int flags)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
+    int now = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (now >= 0) (void)fcntl(fd, F_SETFL, now & ~O_NONBLOCK);
+    return fd;
+}
+
 int os_open_read(const char *path)
 {
-    return open(path, O_RDONLY | O_CLOEXEC);
+    return open_reading(path, 0);
+}
+
+int os_open_read_plain(const char *path)
+{
+    return open_reading(path, O_NOFOLLOW);
 }
 
 int os_create_new(const char *path)

@@ -74,6 +74,12 @@ int os_open_read(const char *path)
                           _O_RDONLY);
 }
 
+int os_open_read_plain(const char *path)
+{
+    /* Links on Windows need privilege to make; repository files are opened as any. */
+    return os_open_read(path);
+}
+
 int os_create_new(const char *path)
 {
     /* Who may read it comes from the directory's ACL (ProgramData: every user may read). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -183,13 +184,20 @@ static int hash_file(const char *dir, const char *name, uint64_t limit, unsigned
     char path[NETRAL_PATH_BYTES];
     unsigned char buf[65536];
     crypto_generichash_state state;
+    struct stat st;
     int fd, rc = -1;
 
     *size = 0;
     *too_long = 0;
     if (path_join(path, sizeof path, dir, name, err) != 0) return -1;
-    fd = os_open_read(path);
+    fd = os_open_read_plain(path);
+    if (fd < 0 && errno == ELOOP)
+        return netral_fail(err, NETRAL_E_FORMAT, "%s is a symbolic link: a repository holds plain files", path);
     if (fd < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        netral_fail(err, NETRAL_E_FORMAT, "%s is not a regular file: a repository holds plain files", path);
+        goto done;
+    }
     crypto_generichash_init(&state, NULL, 0, MINISIGN_HASH_BYTES);
     for (;;) {
         size_t want = sizeof buf;

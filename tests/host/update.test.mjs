@@ -3,6 +3,7 @@
 // newer list comes as a delta, a delta that does not fit falls back to the full list, and every
 // forgery or stale copy is refused with its own message while the installed list keeps answering.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -156,6 +157,16 @@ describe('updates by file', () => {
     }, /signature/i],
     ['endless data (more bytes than the index says)', (repo) => fs.appendFileSync(path.join(repo, 'list-2.jsonl'), 'x'.repeat(1 << 20)), /longer than the \d+ bytes the index names: cut off/],
     ['an index from another version (mix and match)', (repo) => fs.copyFileSync(path.join(repo, 'list-1.jsonl'), path.join(repo, 'list-2.jsonl')), /list-2\.jsonl is not the file the index names/],
+    // A folder others can write (a share, later the browser's spool): what is not a plain file
+    // is refused, and a FIFO must not hold the updater (root, a timer) waiting for a writer.
+    ['a FIFO in place of the list', (repo) => {
+      fs.rmSync(path.join(repo, 'list-2.jsonl'));
+      assert.equal(spawnSync('mkfifo', [path.join(repo, 'list-2.jsonl')]).status, 0);
+    }, /list-2\.jsonl is not a regular file: a repository holds plain files/],
+    ['a symbolic link in place of the list (even to the right file)', (repo) => {
+      fs.renameSync(path.join(repo, 'list-2.jsonl'), path.join(repo, '..', 'list-2-elsewhere.jsonl'));
+      fs.symlinkSync(path.join(repo, '..', 'list-2-elsewhere.jsonl'), path.join(repo, 'list-2.jsonl'));
+    }, /list-2\.jsonl is a symbolic link: a repository holds plain files/],
   ]) {
     test(`${what} is refused, and the installed list keeps answering`, async (t) => {
       const a = await authority(t);
