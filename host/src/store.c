@@ -131,8 +131,7 @@ static void filter_drop(store *s)
     s->filter_blocks = 0;
 }
 
-/* The integer under KEY in meta, or 0. */
-static int64_t meta_int(sqlite3 *db, const char *key)
+int64_t store_meta_int(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *st = NULL;
     int64_t value = 0;
@@ -146,7 +145,7 @@ static int64_t meta_int(sqlite3 *db, const char *key)
 /* Sets up the buckets of an opened database, if it has them (a failure here only means none). */
 static void buckets_open(store *s)
 {
-    int64_t buckets = meta_int(s->db, "buckets");
+    int64_t buckets = store_meta_int(s->db, "buckets");
     if (buckets < 1 || buckets > BUCKET_MAX_COUNT ||
         sqlite3_prepare_v2(s->db, "SELECT entries FROM account_bucket WHERE bucket = ?1", -1, &s->bucket_row, NULL) !=
             SQLITE_OK)
@@ -171,7 +170,7 @@ static int bucket_lookup(store *s, const account_ref *ref, list_entity *entity)
 /* Sets up the filter of an opened database, if it has one (a failure here only means none). */
 static void filter_open(store *s)
 {
-    int64_t blocks = meta_int(s->db, "filter_blocks"), layout = meta_int(s->db, "filter_layout");
+    int64_t blocks = store_meta_int(s->db, "filter_blocks"), layout = store_meta_int(s->db, "filter_layout");
     if (layout == 0) layout = FILTER_LAYOUT_HASHED;   /* databases from before layouts */
     if (layout != FILTER_LAYOUT_HASHED && layout != FILTER_LAYOUT_SPREAD) return;   /* one this host does not know */
     s->filter_layout = (int)layout;

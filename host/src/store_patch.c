@@ -72,20 +72,6 @@ static int prepare(store_patch *p, const char *sql, sqlite3_stmt **st, netral_er
     return 0;
 }
 
-/* The integer under KEY in meta, or 0. */
-static int64_t meta_int(sqlite3 *db, const char *key)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t value = 0;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        value = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return value;
-}
-
-static int step_done(store_patch *p, sqlite3_stmt *st, netral_error *err);
-
 int store_patch_begin(const char *db_path, const char *new_path, store_patch **out, netral_error *err)
 {
     store_patch *p = calloc(1, sizeof *p);
@@ -119,8 +105,8 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0)
         goto done;
     /* the account filter, when the database has one: an addition sets its bits too */
-    p->filter_blocks = meta_int(p->db, "filter_blocks");
-    p->filter_layout = (int)meta_int(p->db, "filter_layout");
+    p->filter_blocks = store_meta_int(p->db, "filter_blocks");
+    p->filter_layout = (int)store_meta_int(p->db, "filter_layout");
     if (p->filter_layout == 0) p->filter_layout = FILTER_LAYOUT_HASHED;
     if (p->filter_layout != FILTER_LAYOUT_HASHED && p->filter_layout != FILTER_LAYOUT_SPREAD) {
         netral_fail(err, NETRAL_E_DATABASE, "the installed account filter is of an unknown layout: import the full list");
@@ -131,7 +117,7 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
          prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
         goto done;
     /* the account buckets, when it has them: every change goes into its bucket's row */
-    p->buckets = meta_int(p->db, "buckets");
+    p->buckets = store_meta_int(p->db, "buckets");
     if (p->buckets > 0 && p->buckets <= BUCKET_MAX_COUNT) {
         p->bucket_row = malloc(BUCKET_MAX_ROW_BYTES);
         if (p->bucket_row == NULL) {

@@ -1,7 +1,9 @@
-/* What store.c (reading) and store_build.c (building) share: the schema version and how a
- * SQLite failure becomes a netral_error. Internal to those two files. */
+/* What store.c (reading), store_build.c (building) and store_patch.c (deltas) share: the schema
+ * version, how a SQLite failure becomes a netral_error, reading meta. Internal to those files. */
 #ifndef NETRAL_STORE_SQLITE_H
 #define NETRAL_STORE_SQLITE_H
+
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -11,5 +13,8 @@
 
 /* Records WHAT failed with SQLite's message and the system error behind it; returns -1. */
 int store_db_fail(netral_error *err, sqlite3 *db, const char *what);
+
+/* The integer under KEY in the meta table, or 0 when there is none. */
+int64_t store_meta_int(sqlite3 *db, const char *key);
 
 #endif
