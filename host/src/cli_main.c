@@ -27,6 +27,7 @@ static const char USAGE[] =
     "IT department:\n"
     "  netral import FILE [-x SIG] [--json]               verify and install a list\n"
     "  netral update --from DIR [--json]                  install the current list from a repository\n"
+    "  netral update --spool [--json]                     the same from what the browsers fetched\n"
     "  netral status [--json]                             what is installed, where, last import\n"
     "  netral check PLATFORM ACCOUNT [--json]             is this account listed?\n"
     "  netral check URL [--json]\n"

@@ -14,7 +14,7 @@
 #include "publisher.h"
 #include "updater.h"
 
-enum { OPT_JSON = 1000, OPT_FROM, OPT_REFRESH, OPT_VALID_FOR };
+enum { OPT_JSON = 1000, OPT_FROM, OPT_SPOOL, OPT_REFRESH, OPT_VALID_FOR };
 
 static int usage(const char *text, int status)
 {
@@ -23,19 +23,22 @@ static int usage(const char *text, int status)
 }
 
 static const char UPDATE_USAGE[] =
-    "usage: netral update --from DIR [--json]\n"
+    "usage: netral update (--from DIR | --spool) [--json]\n"
     "Installs the current list from the published repository in DIR (index.json, the list and\n"
     "its deltas, as `netral publish` writes them): verifies the index with a trusted key, refuses an\n"
     "index older than one seen before or expired, applies a delta onto the installed version when\n"
-    "one fits, else imports the full list. The outcome is kept for `netral status`.\n";
+    "one fits, else imports the full list. The outcome is kept for `netral status`.\n"
+    "--spool: from the newest verified repository the browsers fetched (policy listUrl) and left in\n"
+    "the spool (" NETRAL_DEFAULT_SPOOL_DIR "/USER), copied first; the netral-spool path unit runs it.\n";
 
 int cli_update(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"from", required_argument, NULL, OPT_FROM}, {"json", no_argument, NULL, OPT_JSON},
+        {"from", required_argument, NULL, OPT_FROM}, {"spool", no_argument, NULL, OPT_SPOOL},
+        {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *dir = NULL;
-    int json = 0, opt, rc;
+    int json = 0, from_spool = 0, opt, rc;
     netral_paths paths;
     netral_error err;
     update_result result;
@@ -44,17 +47,18 @@ int cli_update(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_FROM: dir = optarg; break;
+        case OPT_SPOOL: from_spool = 1; break;
         case OPT_JSON: json = 1; break;
         case 'h': return usage(UPDATE_USAGE, EXIT_OK);
         default: return usage(UPDATE_USAGE, EXIT_USAGE);
         }
     }
-    if (dir == NULL || optind != argc) return usage(UPDATE_USAGE, EXIT_USAGE);
+    if ((dir == NULL) == !from_spool || optind != argc) return usage(UPDATE_USAGE, EXIT_USAGE);
     if (paths_resolve(&paths, &err) != 0) {
         fprintf(stderr, "netral: %s\n", err.msg);
         return EXIT_FAILED;
     }
-    rc = update_from_dir(&paths, dir, &result, &err);
+    rc = from_spool ? update_from_spool(&paths, &result, &err) : update_from_dir(&paths, dir, &result, &err);
     if (json) {
         cJSON *o = cJSON_CreateObject();
         char *text;

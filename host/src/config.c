@@ -24,9 +24,12 @@ static int set_dir(char out[NETRAL_PATH_BYTES], const char *env_name, const char
 int paths_resolve(netral_paths *out, netral_error *err)
 {
     if (set_dir(out->config_dir, "NETRAL_CONFIG_DIR", NETRAL_DEFAULT_CONFIG_DIR, err) != 0 ||
-        set_dir(out->data_dir, "NETRAL_DATA_DIR", NETRAL_DEFAULT_DATA_DIR, err) != 0)
+        set_dir(out->data_dir, "NETRAL_DATA_DIR", NETRAL_DEFAULT_DATA_DIR, err) != 0 ||
+        path_join(out->db_path, sizeof out->db_path, out->data_dir, DB_FILE, err) != 0)
         return -1;
-    return path_join(out->db_path, sizeof out->db_path, out->data_dir, DB_FILE, err);
+    if (environment_get("NETRAL_SPOOL_DIR") == NULL && environment_get("NETRAL_DATA_DIR") != NULL)
+        return path_join(out->spool_dir, sizeof out->spool_dir, out->data_dir, "spool", err);
+    return set_dir(out->spool_dir, "NETRAL_SPOOL_DIR", NETRAL_DEFAULT_SPOOL_DIR, err);
 }
 
 static int ends_with(const char *s, const char *suffix)

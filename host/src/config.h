@@ -15,12 +15,15 @@
 #if defined(_WIN32)
 #define NETRAL_DEFAULT_CONFIG_DIR "C:\\ProgramData\\Netral\\config"
 #define NETRAL_DEFAULT_DATA_DIR "C:\\ProgramData\\Netral\\data"
+#define NETRAL_DEFAULT_SPOOL_DIR "C:\\ProgramData\\Netral\\spool"
 #elif defined(__APPLE__)
 #define NETRAL_DEFAULT_CONFIG_DIR "/Library/Application Support/Netral/config"
 #define NETRAL_DEFAULT_DATA_DIR "/Library/Application Support/Netral/data"
+#define NETRAL_DEFAULT_SPOOL_DIR "/Library/Application Support/Netral/spool"
 #else
 #define NETRAL_DEFAULT_CONFIG_DIR "/etc/netral"
 #define NETRAL_DEFAULT_DATA_DIR "/var/lib/netral"
+#define NETRAL_DEFAULT_SPOOL_DIR "/var/spool/netral"
 #endif
 
 /* File names inside the directories. */
@@ -35,6 +38,10 @@ typedef struct {
     char config_dir[NETRAL_PATH_BYTES];   /* NETRAL_CONFIG_DIR, else the system default */
     char data_dir[NETRAL_PATH_BYTES];     /* NETRAL_DATA_DIR, else the system default */
     char db_path[NETRAL_PATH_BYTES];
+    /* Where each user's host leaves lists the browser fetched, one directory per user, for the
+     * system's updater (spool.h): NETRAL_SPOOL_DIR; else DATA/spool when NETRAL_DATA_DIR is set
+     * (a per-user install); else the system default. */
+    char spool_dir[NETRAL_PATH_BYTES];
 } netral_paths;
 
 int paths_resolve(netral_paths *out, netral_error *err);

@@ -36,6 +36,9 @@ const char *netral_code_name(netral_code code)
     case NETRAL_E_DATABASE: return "database";
     case NETRAL_E_BUSY: return "busy";
     case NETRAL_E_NO_LIST: return "no_list";
+    case NETRAL_E_NOT_OFFERED: return "not_offered";
+    case NETRAL_E_OUT_OF_ORDER: return "out_of_order";
+    case NETRAL_E_INCOMPLETE: return "incomplete";
     }
     return "unknown";
 }

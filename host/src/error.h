@@ -15,7 +15,10 @@ typedef enum {
     NETRAL_E_EXPIRED,     /* list already expired */
     NETRAL_E_DATABASE,    /* the database could not be opened, read or written */
     NETRAL_E_BUSY,        /* another import holds the lock */
-    NETRAL_E_NO_LIST      /* no list is installed */
+    NETRAL_E_NO_LIST,     /* no list is installed */
+    NETRAL_E_NOT_OFFERED, /* a file sent for an update that no verified index asked for */
+    NETRAL_E_OUT_OF_ORDER,/* a chunk of a file at another offset than the bytes received */
+    NETRAL_E_INCOMPLETE   /* an update committed before every file it needs is complete */
 } netral_code;
 
 #define NETRAL_ERROR_MSG_BYTES 512

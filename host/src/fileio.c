@@ -25,14 +25,14 @@ int fd_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len, netral_error *err)
+static int read_bounded(const char *path, int plain, size_t max, char **out, size_t *out_len, netral_error *err)
 {
     int fd = -1, rc = -1;
     char *buf = NULL;
     size_t used = 0;
     struct stat st;
 
-    fd = os_open_read(path);
+    fd = plain ? os_open_read_plain(path) : os_open_read(path);
     if (fd < 0) {
         netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", path, strerror(errno));
         goto done;
@@ -74,6 +74,61 @@ int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len,
 done:
     free(buf);
     if (fd >= 0) close(fd);
+    return rc;
+}
+
+int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len, netral_error *err)
+{
+    return read_bounded(path, 0, max, out, out_len, err);
+}
+
+int file_read_bounded_plain(const char *path, size_t max, char **out, size_t *out_len, netral_error *err)
+{
+    return read_bounded(path, 1, max, out, out_len, err);
+}
+
+int file_copy_plain(const char *src, const char *dst, uint64_t max, uint64_t *copied, netral_error *err)
+{
+    unsigned char buf[65536];
+    uint64_t total = 0;
+    int in = -1, out = -1, rc = -1;
+    struct stat st;
+
+    in = os_open_read_plain(src);
+    if (in < 0) return netral_fail(err, NETRAL_E_IO, "cannot open %s: %s", src, strerror(errno));
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+        netral_fail(err, NETRAL_E_IO, "%s is not a regular file", src);
+        goto done;
+    }
+    out = os_create_file(dst, 1, 1);
+    if (out < 0) {
+        netral_fail(err, NETRAL_E_IO, "cannot create %s: %s", dst, strerror(errno));
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = os_read(in, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", src, strerror(errno));
+            goto done;
+        }
+        if (n == 0) break;
+        total += (uint64_t)n;
+        if (total > max) {
+            netral_fail(err, NETRAL_E_TOO_LARGE, "%s is over the limit of %llu bytes", src, (unsigned long long)max);
+            goto done;
+        }
+        if (fd_write_all(out, buf, (size_t)n) != 0) {
+            netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+            goto done;
+        }
+    }
+    *copied = total;
+    rc = 0;
+done:
+    if (in >= 0) close(in);
+    if (out >= 0 && close(out) != 0 && rc == 0) rc = netral_fail(err, NETRAL_E_IO, "cannot write %s: %s", dst, strerror(errno));
+    if (rc != 0 && out >= 0) (void)unlink(dst);
     return rc;
 }
 

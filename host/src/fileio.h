@@ -3,12 +3,22 @@
 #define NETRAL_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
 /* Reads all of PATH if it is at most MAX bytes. On success *out is a heap buffer with one extra
  * NUL byte after *out_len bytes (the content itself may contain NULs); the caller frees it. */
 int file_read_bounded(const char *path, size_t max, char **out, size_t *out_len, netral_error *err);
+
+/* The same, for a file in a directory others may fill (a user's spool): a symbolic link is not
+ * followed (os_open_read_plain). */
+int file_read_bounded_plain(const char *path, size_t max, char **out, size_t *out_len, netral_error *err);
+
+/* Copies the regular file SRC (a link is not followed) to DST, private to this user, replacing
+ * it; fails past MAX bytes; *COPIED gets the size. What is copied is what gets verified: SRC
+ * may change meanwhile. */
+int file_copy_plain(const char *src, const char *dst, uint64_t max, uint64_t *copied, netral_error *err);
 
 /* Replaces PATH with DATA so that a crash leaves either the old or the new content: writes a
  * temporary file beside it, fsyncs it, renames it over PATH and fsyncs the directory. The file

@@ -1,6 +1,7 @@
 /* netral-host: the native messaging host. The browser starts it and talks to it over
- * stdin/stdout; it answers from the installed list and never writes anything. Logs go to
- * stderr only, and name no account. */
+ * stdin/stdout; it answers from the installed list, and writes only to its user's spool (a list
+ * update the browser fetched, for the system's updater to install: spool.h). Logs go to stderr
+ * only, and name no account. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

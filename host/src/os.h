@@ -54,7 +54,16 @@ int os_replace(const char *from, const char *to);
 /* Creates directory PATH (0755, readable by all) if it does not exist. */
 int os_make_dir(const char *path);
 
+/* Creates directory PATH private to this user if it does not exist, and checks that what is
+ * there is a directory (not a link) that this user owns and nobody else may write to. -1 with
+ * WHY otherwise. Windows: the ACL inherited from ProgramData decides; only created. */
+int os_make_private_dir(const char *path, char *why, size_t why_size);
+/* A name for the user running this program, fit for a file name: the uid on POSIX, the account
+ * name on Windows. */
+int os_user_name(char *out, size_t size);
+
 int os_exists(const char *path);
+int os_is_plain_dir(const char *path);   /* a directory, not a link to one */
 int os_is_executable(const char *path);   /* a regular file this user may run */
 int os_path_is_absolute(const char *path);
 

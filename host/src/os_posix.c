@@ -161,6 +161,40 @@ int os_make_dir(const char *path)
     return errno == EEXIST ? 0 : -1;
 }
 
+int os_make_private_dir(const char *path, char *why, size_t why_size)
+{
+    struct stat st;
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        snprintf(why, why_size, "cannot make %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (lstat(path, &st) != 0) {
+        snprintf(why, why_size, "cannot check %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+        snprintf(why, why_size, "%s is not a directory of this user (uid %u)", path, (unsigned)geteuid());
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0 && chmod(path, 0700) != 0) {
+        snprintf(why, why_size, "cannot make %s private: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int os_user_name(char *out, size_t size)
+{
+    int n = snprintf(out, size, "%u", (unsigned)geteuid());
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int os_is_plain_dir(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int os_exists(const char *path)
 {
     return access(path, F_OK) == 0;

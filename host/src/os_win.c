@@ -151,6 +151,42 @@ int os_make_dir(const char *path)
     return fail_with_last_error();
 }
 
+int os_make_private_dir(const char *path, char *why, size_t why_size)
+{
+    DWORD attributes;
+    if (!CreateDirectoryA(path, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
+        snprintf(why, why_size, "cannot make %s (error %lu)", path, (unsigned long)GetLastError());
+        return -1;
+    }
+    attributes = GetFileAttributesA(path);
+    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY) ||
+        (attributes & FILE_ATTRIBUTE_REPARSE_POINT)) {
+        snprintf(why, why_size, "%s is not a directory", path);
+        return -1;
+    }
+    return 0;
+}
+
+int os_user_name(char *out, size_t size)
+{
+    wchar_t name[257];
+    DWORD n = 257;
+    if (!GetUserNameW(name, &n) || WideCharToMultiByte(CP_UTF8, 0, name, -1, out, (int)size, NULL, NULL) <= 0)
+        return -1;
+    for (char *c = out; *c != '\0'; c++)   /* a file name: letters, digits, . _ - */
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+              *c == '_' || *c == '-'))
+            *c = '_';
+    return out[0] == '.' ? -1 : 0;
+}
+
+int os_is_plain_dir(const char *path)
+{
+    DWORD attributes = GetFileAttributesA(path);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) &&
+           !(attributes & FILE_ATTRIBUTE_REPARSE_POINT);
+}
+
 int os_exists(const char *path)
 {
     return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;

@@ -14,11 +14,16 @@
 #include "isotime.h"
 #include "json.h"
 #include "netral_limits.h"
+#include "spool.h"
 #include "store.h"
+
+#include <sodium.h>
 
 struct protocol_ctx {
     const netral_paths *paths;
     store_reader *reader;
+    spool *spool;   /* made at the first update request */
+    unsigned char *chunk;   /* SPOOL_CHUNK_MAX_BYTES, for a decoded update_file */
 };
 
 /* What is installed, as the reader has it: nothing here is read or copied per request. */
@@ -51,6 +56,8 @@ void protocol_ctx_free(protocol_ctx *ctx)
 {
     if (ctx == NULL) return;
     store_reader_free(ctx->reader);
+    spool_free(ctx->spool);
+    free(ctx->chunk);
     free(ctx);
 }
 
@@ -162,6 +169,112 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     if (path_join(path, sizeof path, ctx->paths->data_dir, LAST_IMPORT_FILE, &err) == 0)
         last = json_read_file(path, 64 * 1024);
     cJSON_AddItemToObject(reply, "last_import", last ? last : cJSON_CreateNull());
+}
+
+/* ---- list updates over the web: offer, files, commit (spool.h) ---- */
+
+static void set_failure(cJSON *reply, const netral_error *err)
+{
+    set_error(reply, netral_code_name(err->code), err->msg);
+}
+
+static int spool_ready(protocol_ctx *ctx, cJSON *reply)
+{
+    if (ctx->spool == NULL) ctx->spool = spool_new(ctx->paths);
+    if (ctx->chunk == NULL) ctx->chunk = malloc(SPOOL_CHUNK_MAX_BYTES);
+    if (ctx->spool != NULL && ctx->chunk != NULL) return 0;
+    set_error(reply, "internal", "out of memory");
+    return -1;
+}
+
+static cJSON *need_list(const spool_need *needs, size_t count)
+{
+    cJSON *files = cJSON_CreateArray();
+    for (size_t i = 0; i < count; i++) {
+        cJSON *f = cJSON_CreateObject();
+        json_add_text(f, "name", needs[i].name);
+        json_add_integer(f, needs[i].exact ? "size" : "max", (int64_t)needs[i].max);
+        cJSON_AddItemToArray(files, f);
+    }
+    return files;
+}
+
+static void handle_update_offer(protocol_ctx *ctx, const list_state *st, const cJSON *request, cJSON *reply)
+{
+    const cJSON *index = cJSON_GetObjectItemCaseSensitive(request, "index");
+    const cJSON *sig = cJSON_GetObjectItemCaseSensitive(request, "signature");
+    const cJSON *source = cJSON_GetObjectItemCaseSensitive(request, "source");
+    const cJSON *full = cJSON_GetObjectItemCaseSensitive(request, "full");
+    spool_installed installed = {0, NULL};
+    spool_offer_result offer;
+    netral_error err;
+    if (!cJSON_IsString(index) || !cJSON_IsString(sig) || (source != NULL && !cJSON_IsString(source)) ||
+        (full != NULL && !cJSON_IsBool(full))) {
+        set_error(reply, "bad_request", "update_offer needs \"index\" and \"signature\" texts");
+        return;
+    }
+    if (spool_ready(ctx, reply) != 0) return;
+    if (st->db != NULL) {
+        installed.version = st->meta->version;
+        installed.content_digest = st->meta->content_digest;
+    }
+    if (spool_offer(ctx->spool, index->valuestring, strlen(index->valuestring), sig->valuestring,
+                    strlen(sig->valuestring), source ? source->valuestring : "", cJSON_IsTrue(full), &installed, &offer,
+                    &err) != 0) {
+        set_failure(reply, &err);
+        return;
+    }
+    cJSON_AddStringToObject(reply, "state", offer.current ? "current" : "needed");
+    json_add_integer(reply, "list_version", offer.list_version);
+    json_add_integer(reply, "index_serial", offer.index_serial);
+    if (!offer.current) cJSON_AddItemToObject(reply, "files", need_list(offer.needs, offer.need_count));
+}
+
+static void handle_update_file(protocol_ctx *ctx, const cJSON *request, cJSON *reply)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(request, "name");
+    const cJSON *offset = cJSON_GetObjectItemCaseSensitive(request, "offset");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(request, "data");
+    const cJSON *last = cJSON_GetObjectItemCaseSensitive(request, "last");
+    spool_receive_result got;
+    netral_error err;
+    size_t len = 0;
+    if (!cJSON_IsString(name) || !cJSON_IsNumber(offset) || offset->valuedouble < 0 ||
+        offset->valuedouble > (double)SPOOL_MAX_BYTES || offset->valuedouble != floor(offset->valuedouble) ||
+        !cJSON_IsString(data) || (last != NULL && !cJSON_IsBool(last))) {
+        set_error(reply, "bad_request", "update_file needs \"name\", a whole \"offset\" and base64 \"data\"");
+        return;
+    }
+    if (spool_ready(ctx, reply) != 0) return;
+    if (sodium_base642bin(ctx->chunk, SPOOL_CHUNK_MAX_BYTES, data->valuestring, strlen(data->valuestring), NULL, &len,
+                          NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+        set_error(reply, "bad_request", "\"data\" is not base64 of at most 1 MiB");
+        return;
+    }
+    if (spool_receive(ctx->spool, name->valuestring, (uint64_t)offset->valuedouble, ctx->chunk, len, cJSON_IsTrue(last),
+                      &got, &err) != 0) {
+        set_failure(reply, &err);
+        return;
+    }
+    json_add_integer(reply, "received", (int64_t)got.received);
+    if (got.complete) {
+        cJSON_AddTrueToObject(reply, "complete");
+        cJSON_AddItemToObject(reply, "more", need_list(got.more, got.more_count));
+    }
+}
+
+static void handle_update_commit(protocol_ctx *ctx, cJSON *reply)
+{
+    int64_t version = 0, serial = 0;
+    netral_error err;
+    if (spool_ready(ctx, reply) != 0) return;
+    if (spool_commit(ctx->spool, &version, &serial, &err) != 0) {
+        set_failure(reply, &err);
+        return;
+    }
+    cJSON_AddStringToObject(reply, "state", "spooled");
+    json_add_integer(reply, "list_version", version);
+    json_add_integer(reply, "index_serial", serial);
 }
 
 /* ---- check and check_batch ---- */
@@ -370,6 +483,9 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     else if (strcmp(type->valuestring, "check_batch") == 0) handle_check_batch(&st, request, reply);
     else if (strcmp(type->valuestring, "hello") == 0) handle_hello(ctx, reply, &st);
     else if (strcmp(type->valuestring, "status") == 0) handle_status(ctx, reply, &st);
+    else if (strcmp(type->valuestring, "update_offer") == 0) handle_update_offer(ctx, &st, request, reply);
+    else if (strcmp(type->valuestring, "update_file") == 0) handle_update_file(ctx, request, reply);
+    else if (strcmp(type->valuestring, "update_commit") == 0) handle_update_commit(ctx, reply);
     else set_error(reply, "unknown_type", "unknown request type");
 
     /* Printed into a buffer that fits a check's reply: no growing copy, no final copy. */

@@ -178,6 +178,42 @@ done:
 }
 
 /* BLAKE2b-512 and size of DIR/NAME, reading at most LIMIT bytes (then *too_long is set). */
+int repo_index_accept(const netral_paths *paths, const char *text, size_t len, const char *sig_text, size_t sig_len,
+                      repo_index *out, netral_error *err)
+{
+    char key_id[MINISIGN_KEY_ID_HEX_BYTES];
+    trusted_keys *keys = malloc(sizeof *keys);
+    int rc = -1;
+    if (keys == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    if (trusted_keys_load(paths, keys, err) != 0) goto done;
+    if (keys->refused[0] != '\0') {
+        netral_fail(err, NETRAL_E_KEY, "the trusted keys are not usable: %s", keys->refused);
+        goto done;
+    }
+    if (repo_index_verify(keys, text, len, sig_text, sig_len, key_id, err) != 0) goto done;
+    rc = repo_index_parse(text, len, out, err);   /* only once its signature holds */
+done:
+    free(keys);
+    return rc;
+}
+
+int repo_index_judge(const repo_index *index, int64_t last_serial, int64_t installed, int64_t now, netral_error *err)
+{
+    char when[ISOTIME_BYTES];
+    if (index->serial < last_serial)
+        return netral_fail(err, NETRAL_E_ROLLBACK, "the index (serial %lld) is older than one verified before (serial %lld): "
+                           "a stale or replayed copy of the repository", (long long)index->serial, (long long)last_serial);
+    if (index->expires <= now) {
+        isotime_format(index->expires, when);
+        return netral_fail(err, NETRAL_E_EXPIRED, "the index expired at %s: the repository is no longer being re-signed, "
+                           "so the list may be out of date", when);
+    }
+    if (index->list_version < installed)
+        return netral_fail(err, NETRAL_E_ROLLBACK, "the index names list version %lld, older than the installed version %lld",
+                           (long long)index->list_version, (long long)installed);
+    return 0;
+}
+
 static int hash_file(const char *dir, const char *name, uint64_t limit, unsigned char hash[MINISIGN_HASH_BYTES],
                      uint64_t *size, int *too_long, netral_error *err)
 {

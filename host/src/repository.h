@@ -49,6 +49,16 @@ int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error
 int repo_index_verify(const trusted_keys *keys, const char *text, size_t len, const char *sig_text, size_t sig_len,
                       char key_id[MINISIGN_KEY_ID_HEX_BYTES], netral_error *err);
 
+/* Verifies TEXT with the trusted keys of PATHS (CONFIG/keys and the kept key statements), then
+ * parses it: the one way an index is accepted, whether it came from a folder or the browser. */
+int repo_index_accept(const netral_paths *paths, const char *text, size_t len, const char *sig_text, size_t sig_len,
+                      repo_index *out, netral_error *err);
+
+/* Whether a verified INDEX may be used now: not older than the newest index verified before
+ * (LAST_SERIAL: rollback), not expired (freeze), and not naming a list older than the installed
+ * version INSTALLED. The same refusals and messages for every way in. */
+int repo_index_judge(const repo_index *index, int64_t last_serial, int64_t installed, int64_t now, netral_error *err);
+
 /* Checks that DIR/F->file is F->size bytes with F->blake2b, reading at most one byte more. */
 int repo_file_check(const char *dir, const repo_file *f, netral_error *err);
 

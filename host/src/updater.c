@@ -1,8 +1,11 @@
 #include "updater.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -14,32 +17,12 @@
 #include "keychain.h"
 #include "os.h"
 #include "repository.h"
+#include "spool.h"
 #include "store.h"
+#include "update_state.h"
 
-/* What the last update run knew, kept across runs. */
-typedef struct {
-    int64_t index_serial;
-    char last_success[ISOTIME_BYTES], index_expires[ISOTIME_BYTES];
-} update_memory;
-
-static void read_memory(const char *state_path, update_memory *out)
-{
-    cJSON *o = json_read_file(state_path, 64 * 1024);
-    const cJSON *serial = cJSON_GetObjectItemCaseSensitive(o, "index_serial");
-    const cJSON *success = cJSON_GetObjectItemCaseSensitive(o, "last_success");
-    const cJSON *expires = cJSON_GetObjectItemCaseSensitive(o, "index_expires");
-    memset(out, 0, sizeof *out);
-    if (cJSON_IsNumber(serial) && serial->valuedouble >= 0 && serial->valuedouble < 9007199254740992.0)
-        out->index_serial = (int64_t)serial->valuedouble;
-    if (cJSON_IsString(success) && strlen(success->valuestring) < sizeof out->last_success)
-        strcpy(out->last_success, success->valuestring);
-    if (cJSON_IsString(expires) && strlen(expires->valuestring) < sizeof out->index_expires)
-        strcpy(out->index_expires, expires->valuestring);
-    cJSON_Delete(o);
-}
-
-static void write_state(const char *state_path, const char *dir, const update_memory *memory, const update_result *res,
-                        const netral_error *failure)
+static void write_state(const char *state_path, const char *how, const char *source, const update_memory *memory,
+                        int64_t offered_version, const update_result *res, const netral_error *failure)
 {
     char when[ISOTIME_BYTES];
     cJSON *o = cJSON_CreateObject();
@@ -47,8 +30,11 @@ static void write_state(const char *state_path, const char *dir, const update_me
     netral_error ignored;
     if (o == NULL) return;
     isotime_format(netral_now(), when);
-    json_add_text(o, "source", dir);
-    cJSON_AddStringToObject(o, "how", "file");
+    json_add_text(o, "source", source);
+    cJSON_AddStringToObject(o, "how", how);
+    /* A delta that did not apply is not offered again: the host asks for the full list. */
+    if (res->delta_problem[0] != '\0') json_add_integer(o, "delta_refused_to", offered_version);
+    else if (failure != NULL && memory->delta_refused_to > 0) json_add_integer(o, "delta_refused_to", memory->delta_refused_to);
     cJSON_AddStringToObject(o, "last_check", when);
     if (failure == NULL) {
         cJSON_AddStringToObject(o, "last_success", when);
@@ -89,32 +75,23 @@ static void installed(const netral_paths *paths, int64_t *version, char digest[L
     free(meta);
 }
 
-/* Reads and verifies DIR's index. */
+/* Reads and verifies DIR's index (a link is not followed: DIR may be a user's spool). */
 static int read_index(const netral_paths *paths, const char *dir, repo_index *index, netral_error *err)
 {
-    char path[NETRAL_PATH_BYTES], sig_path[NETRAL_PATH_BYTES], key_id[MINISIGN_KEY_ID_HEX_BYTES];
+    char path[NETRAL_PATH_BYTES], sig_path[NETRAL_PATH_BYTES];
     char *text = NULL, *sig_text = NULL;
     size_t len = 0, sig_len = 0;
-    trusted_keys *keys = malloc(sizeof *keys);
     int rc = -1;
 
-    if (keys == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
     if (path_join(path, sizeof path, dir, INDEX_FILE, err) != 0 ||
         path_join(sig_path, sizeof sig_path, dir, INDEX_FILE ".minisig", err) != 0 ||
-        file_read_bounded(path, MAX_INDEX_BYTES, &text, &len, err) != 0 ||
-        file_read_bounded(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0 ||
-        trusted_keys_load(paths, keys, err) != 0)
+        file_read_bounded_plain(path, MAX_INDEX_BYTES, &text, &len, err) != 0 ||
+        file_read_bounded_plain(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, err) != 0)
         goto done;
-    if (keys->refused[0] != '\0') {
-        netral_fail(err, NETRAL_E_KEY, "the trusted keys are not usable: %s", keys->refused);
-        goto done;
-    }
-    if (repo_index_verify(keys, text, len, sig_text, sig_len, key_id, err) != 0) goto done;
-    rc = repo_index_parse(text, len, index, err);   /* only once its signature holds */
+    rc = repo_index_accept(paths, text, len, sig_text, sig_len, index, err);
 done:
     free(text);
     free(sig_text);
-    free(keys);
     return rc;
 }
 
@@ -150,53 +127,161 @@ static int install_from(const netral_paths *paths, const char *dir, const repo_i
     return 0;
 }
 
-int update_from_dir(const netral_paths *paths, const char *dir, update_result *out, netral_error *err)
+/* The update from the repository in DIR; HOW ("file", "web") and SOURCE are recorded. */
+static int update_from(const netral_paths *paths, const char *dir, const char *how, const char *source,
+                       update_result *out, netral_error *err)
 {
-    char state_path[NETRAL_PATH_BYTES], digest[LIST_DIGEST_HEX_BYTES], when[ISOTIME_BYTES];
+    char state_path[NETRAL_PATH_BYTES], digest[LIST_DIGEST_HEX_BYTES];
     repo_index *index = malloc(sizeof *index);
     update_memory memory;
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     if (index == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    index->list_version = 0;
     if (path_join(state_path, sizeof state_path, paths->data_dir, UPDATE_STATE_FILE, err) != 0) {
         free(index);
         return -1;
     }
-    read_memory(state_path, &memory);
+    update_memory_read(paths, &memory);
     if (read_index(paths, dir, index, err) != 0) goto done;
     out->index_serial = index->serial;
     out->index_expires = index->expires;
-    if (index->serial < memory.index_serial) {
-        netral_fail(err, NETRAL_E_ROLLBACK, "the index (serial %lld) is older than one verified before (serial %lld): "
-                    "a stale or replayed copy of the repository", (long long)index->serial, (long long)memory.index_serial);
-        goto done;
-    }
-    if (index->expires <= netral_now()) {
-        isotime_format(index->expires, when);
-        netral_fail(err, NETRAL_E_EXPIRED, "the index expired at %s: the repository is no longer being re-signed, "
-                    "so the list may be out of date", when);
-        goto done;
-    }
+    installed(paths, &out->from_version, digest);
+    if (repo_index_judge(index, memory.index_serial, out->from_version, netral_now(), err) != 0) goto done;
     /* A key statement first: the list may be signed by a key it adds. */
     if (index->has_keys &&
         (repo_file_check(dir, &index->keys, err) != 0 || keychain_accept(paths, dir, index->keys.file, err) != 0))
         goto done;
-    installed(paths, &out->from_version, digest);
     if (index->list_version == out->from_version && strcmp(index->content_digest, digest) == 0) {
         out->via = "current";
         out->list_version = out->from_version;
-    } else if (index->list_version < out->from_version) {
-        netral_fail(err, NETRAL_E_ROLLBACK, "the index names list version %lld, older than the installed version %lld",
-                    (long long)index->list_version, (long long)out->from_version);
-        goto done;
     } else if (install_from(paths, dir, index, out->from_version, out, err) != 0) {
         goto done;
     }
     rc = 0;
 done:
     if (paths->data_dir[0] != '\0' && os_make_dir(paths->data_dir) == 0)
-        write_state(state_path, dir, &memory, out, rc == 0 ? NULL : err);
+        write_state(state_path, how, source, &memory, index->list_version, out, rc == 0 ? NULL : err);
     free(index);
+    return rc;
+}
+
+int update_from_dir(const netral_paths *paths, const char *dir, update_result *out, netral_error *err)
+{
+    return update_from(paths, dir, "file", dir, out, err);
+}
+
+/* ---- the spool: repositories the users' browsers fetched ---- */
+
+/* The spooled repository under SPOOL/NAME, when it holds a verified index: its serial and list. */
+static int spool_candidate(const netral_paths *paths, const char *dir, int64_t *serial, int64_t *version,
+                           netral_error *err)
+{
+    repo_index *index = malloc(sizeof *index);
+    int rc;
+    if (index == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    rc = read_index(paths, dir, index, err);
+    if (rc == 0) {
+        *serial = index->serial;
+        *version = index->list_version;
+    }
+    free(index);
+    return rc;
+}
+
+/* Copies the spooled repository SRC into DST (this updater's own, private directory): plain
+ * files only, no links, bounded; what is verified and installed is that copy, which the user
+ * who filled the spool cannot change any more. */
+static int stage_spool(const char *src, const char *dst, netral_error *err)
+{
+    char why[NETRAL_ERROR_MSG_BYTES], from[NETRAL_PATH_BYTES], to[NETRAL_PATH_BYTES];
+    uint64_t total = 0, copied = 0;
+    struct dirent *ent;
+    DIR *d;
+    int rc = 0;
+    if (os_make_private_dir(dst, why, sizeof why) != 0) return netral_fail(err, NETRAL_E_IO, "%s", why);
+    d = opendir(src);
+    if (d == NULL) return netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", src, strerror(errno));
+    while (rc == 0 && (ent = readdir(d)) != NULL) {
+        if (ent->d_name[0] == '.' || strlen(ent->d_name) >= REPO_NAME_BYTES) continue;   /* the lock, incoming/ */
+        if (strcmp(ent->d_name, SPOOL_INCOMING_DIR) == 0) continue;
+        if (path_join(from, sizeof from, src, ent->d_name, err) != 0 || path_join(to, sizeof to, dst, ent->d_name, err) != 0)
+            rc = -1;
+        else if (file_copy_plain(from, to, SPOOL_MAX_BYTES - total, &copied, err) != 0)
+            rc = -1;
+        else
+            total += copied;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Removes the staged copy (plain files in one directory). */
+static void unstage(const char *dir)
+{
+    char file[NETRAL_PATH_BYTES];
+    netral_error ignored;
+    struct dirent *ent;
+    DIR *d = opendir(dir);
+    if (d == NULL) return;
+    while ((ent = readdir(d)) != NULL)
+        if (ent->d_name[0] != '.' && path_join(file, sizeof file, dir, ent->d_name, &ignored) == 0) (void)unlink(file);
+    closedir(d);
+    (void)rmdir(dir);
+}
+
+int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err)
+{
+    char dir[NETRAL_PATH_BYTES], best[NETRAL_PATH_BYTES] = "", staged[NETRAL_PATH_BYTES], source[2100];
+    char index_path[NETRAL_PATH_BYTES], *source_text = NULL;
+    size_t source_len = 0;
+    int64_t best_serial = -1, best_version = -1;
+    netral_error first = {NETRAL_OK, ""};
+    struct dirent *ent;
+    DIR *d = opendir(paths->spool_dir);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (d == NULL) return netral_fail(err, NETRAL_E_IO, "cannot read the spool %s: %s", paths->spool_dir, strerror(errno));
+    while ((ent = readdir(d)) != NULL) {
+        int64_t serial = 0, version = 0;
+        netral_error candidate_err;
+        if (ent->d_name[0] == '.' || path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &candidate_err) != 0 ||
+            !os_is_plain_dir(dir))
+            continue;   /* the "ready" signals are files */
+        if (path_join(index_path, sizeof index_path, dir, INDEX_FILE, &candidate_err) != 0 || !os_exists(index_path))
+            continue;   /* nothing spooled, or an offer under way */
+        if (spool_candidate(paths, dir, &serial, &version, &candidate_err) != 0) {
+            if (first.code == NETRAL_OK) first = candidate_err;
+            continue;
+        }
+        if (serial > best_serial || (serial == best_serial && version > best_version)) {
+            best_serial = serial;
+            best_version = version;
+            snprintf(best, sizeof best, "%s", dir);
+        }
+    }
+    closedir(d);
+    if (best[0] == '\0') {
+        if (first.code != NETRAL_OK) return netral_fail(err, first.code, "%s", first.msg);
+        return netral_fail(err, NETRAL_E_NO_LIST, "nothing in the spool %s: no browser has fetched a list yet",
+                           paths->spool_dir);
+    }
+    if (path_join(staged, sizeof staged, paths->data_dir, ".spool-intake", err) != 0) return -1;
+    unstage(staged);   /* what a killed run left */
+    if (stage_spool(best, staged, err) != 0) {
+        unstage(staged);
+        return -1;
+    }
+    /* "source" holds the mirror the browser fetched from, for `netral status` */
+    snprintf(source, sizeof source, "%s", best);
+    if (path_join(dir, sizeof dir, staged, SPOOL_SOURCE_FILE, err) == 0 &&
+        file_read_bounded(dir, SPOOL_SOURCE_MAX_BYTES, &source_text, &source_len, err) == 0 &&
+        memchr(source_text, '\0', source_len) == NULL)
+        snprintf(source, sizeof source, "%s", source_text);
+    free(source_text);
+    rc = update_from(paths, staged, "web", source, out, err);
+    unstage(staged);
     return rc;
 }

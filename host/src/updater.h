@@ -20,4 +20,9 @@ typedef struct {
  * the outcome, good or bad, in DATA/update-state.json. */
 int update_from_dir(const netral_paths *paths, const char *dir, update_result *out, netral_error *err);
 
+/* Updates from the newest verified repository the users' browsers left in the spool (spool.h):
+ * copies it into the data directory first (plain files, bounded) and installs from that copy,
+ * with the same verifier and importer. Recorded as "web" in DATA/update-state.json. */
+int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err);
+
 #endif

@@ -9,38 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { EXIT, assertAnswersFrom, defaultEntries, makeSandbox } from './lib.mjs';
-
-// A sandbox with a list key and an online index key (NAME.index.pub: may sign the index only).
-async function authority(t) {
-  const sb = await makeSandbox(t);
-  const listKey = await sb.newKey({ name: 'authority' });
-  const indexKey = await sb.newKey({ name: 'online', trusted: false });
-  fs.copyFileSync(indexKey.pub, path.join(sb.keysDir, 'online.index.pub'));
-  const repo = sb.file('repo');
-  return { sb, listKey, indexKey, repo };
-}
-
-// Entries of list VERSION: the default ones, and one account more per version.
-function entriesFor(version) {
-  return [...defaultEntries(), ...Array.from({ length: version }, (_, i) => ({
-    platform: 'x', accounts: [`@tim_v${i + 1}`], entity: { name: `Tim ${i + 1}` },
-  }))];
-}
-
-async function publish(a, version, { keep, validFor, entries = entriesFor(version) } = {}) {
-  const file = await a.sb.publish(`v${version}.jsonl`, { key: a.listKey, version, entries });
-  const args = ['publish', a.repo, file, '-s', a.listKey.sec, '-i', a.indexKey.sec, '-W'];
-  if (keep !== undefined) args.push('-k', String(keep));
-  if (validFor !== undefined) args.push('--valid-for', String(validFor));
-  const r = await a.sb.cli(args);
-  assert.equal(r.status, EXIT.OK, r.stderr);
-  return file;
-}
-
-async function update(sb, repo, env) {
-  const r = await sb.cli(['update', '--from', repo, '--json'], { env });
-  return { ...r, result: JSON.parse(r.stdout) };
-}
+import { authority, entriesFor, publish, publishWith, statement, update } from './repository.mjs';
 
 async function contentDigestOf(sb) {
   const host = sb.host();
@@ -245,27 +214,6 @@ describe('updates by file', () => {
 });
 
 describe('key statements: rotation and revocation through the repository', () => {
-  // The authority's statement in the repository, signed by SIGNER and by every key it adds.
-  async function statement(a, { serial, add = [], retire = [], signer = a.listKey, proofs = add }) {
-    const file = path.join(a.repo, 'keys.json');
-    fs.mkdirSync(a.repo, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({
-      format: 'netral-keys', format_version: 1, serial,
-      add: add.map((key) => ({ public_key: fs.readFileSync(key.pub, 'utf8').trim().split('\n')[1], role: 'list', name: key.name })),
-      retire: retire.map((key) => key.id),
-    }));
-    assert.equal((await a.sb.cli(['sign', '-W', '-s', signer.sec, '-m', file])).status, EXIT.OK);
-    for (const key of proofs) {
-      assert.equal((await a.sb.cli(['sign', '-W', '-s', key.sec, '-m', file, '-x', `${file}.${key.id}.minisig`])).status, EXIT.OK);
-    }
-  }
-
-  async function publishWith(a, version, key) {
-    const file = await a.sb.publish(`v${version}.jsonl`, { key, version, entries: entriesFor(version) });
-    const r = await a.sb.cli(['publish', a.repo, file, '-s', key.sec, '-i', a.indexKey.sec, '-W']);
-    assert.equal(r.status, EXIT.OK, r.stderr);
-  }
-
   test('a new key added by a statement of the current key, the old one retired: lists by the new key are taken, by the old refused', async (t) => {
     const a = await authority(t);
     await publish(a, 1);
