@@ -217,6 +217,7 @@ function dispatcher() {
       checkBatch: async (items) => { calls.push(['batch', items]); return items.map(() => ({ verdict: 'clear' })); },
       strings: async (language) => ({ messages: { language } }),
       status: async () => ({ connected: true }),
+      updateNow: async () => { calls.push(['updateNow']); return { outcome: 'current' }; },
     },
   });
   return { dispatch, calls };
@@ -246,6 +247,15 @@ test('the status is for the extension\'s own pages only', async () => {
   const { dispatch } = dispatcher();
   assert.deepEqual(await dispatch({ type: 'status' }, fromPopup), { connected: true });
   await assert.rejects(dispatch({ type: 'status' }, fromTab('https://x.com/home')), /sender not allowed/);
+});
+
+test('"check for a new list now" is for the extension\'s own pages only', async () => {
+  const { dispatch, calls } = dispatcher();
+  assert.deepEqual(await dispatch({ type: 'updateNow' }, fromPopup), { outcome: 'current' });
+  await assert.rejects(dispatch({ type: 'updateNow' }, fromTab('https://x.com/home')), /sender not allowed/);
+  await assert.rejects(dispatch({ type: 'updateNow' }, { ...fromPopup, id: 'someotherextension' }), /sender not allowed/);
+  await assert.rejects(dispatch({ type: 'updateNow' }, { id: EXTENSION.id, url: 'https://evil.example/' }), /sender not allowed/);
+  assert.deepEqual(calls, [['updateNow']]);
 });
 
 test('malformed and unknown messages are refused', async () => {

@@ -22,7 +22,7 @@ export function contentScriptFiles() {
 
 /** Runs FILES (paths relative to extension/) in a fresh vm context; returns its Netral. */
 export function loadInContext(files) {
-  const context = vm.createContext({ console, setTimeout, clearTimeout });
+  const context = vm.createContext({ console, setTimeout, clearTimeout, URL });
   for (const file of files) {
     vm.runInContext(fs.readFileSync(path.join(extensionRoot, file), 'utf8'), context, { filename: file });
   }

@@ -26,6 +26,11 @@ globalThis.chrome = {
   runtime: {
     sendMessage: async (message) => {
       if (message.type === 'strings') return { messages: MESSAGES[message.language] };
+      if (message.type === 'updateNow') {
+        current.updatesAsked += 1;
+        current.status = current.afterUpdate;
+        return current.status.webUpdate;
+      }
       setTimeout(current.rendered, 0);
       return current.status;
     },
@@ -37,7 +42,7 @@ async function openPopup(status, uiLanguage = 'id') {
   const dom = new JSDOM(fs.readFileSync(path.join(POPUP_DIR, 'popup.html'), 'utf8'));
   globalThis.document = dom.window.document;
   const done = new Promise((resolve) => { current.rendered = resolve; });
-  Object.assign(current, { status, uiLanguage });
+  Object.assign(current, { status, uiLanguage, updatesAsked: 0 });
   copies += 1;
   await import(`../../extension/src/popup/popup.js?copy=${copies}`);
   await done;
@@ -120,4 +125,57 @@ test('a list installed by hand says so; no list and no updates: no update sectio
   assert.match(doc.getElementById('update-facts').textContent, /Dipasang TI secara manual/);
   doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: null, update: null, policy: POLICY });
   assert.equal(doc.getElementById('updates').hidden, true);
+});
+
+const WEB_POLICY = { ...POLICY, listUrl: ['https://daftar.example.go.id/netral/'] };
+const WEB_FAILED = {
+  lastAttempt: '2026-12-05T06:00:00Z', lastSuccess: '2026-12-04T06:00:00Z', mirror: 'https://daftar.example.go.id/netral/',
+  outcome: 'spooled', listVersion: 8,
+  lastError: { code: 'network', message: 'https://daftar.example.go.id/netral/index.json: could not reach the server' },
+};
+
+test('lists over the web: the last attempt, success and error in plain words (the message for IT)', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: null, update: null, webUpdate: WEB_FAILED, policy: WEB_POLICY });
+  assert.equal(doc.getElementById('updates').hidden, false, 'shown while no list has arrived yet');
+  assert.equal(doc.getElementById('web-update').hidden, false);
+  const text = doc.getElementById('web-facts').textContent;
+  assert.match(text, /Percobaan terakhir5 Desember 2026/);
+  assert.match(text, /4 Desember 2026.*\(daftar baru diterima/);
+  const error = [...doc.querySelectorAll('#web-facts dd')].find((dd) => dd.textContent === 'Tidak dapat menghubungi server daftar');
+  assert.ok(error, 'the error is said in plain words');
+  assert.equal(error.className, 'bad');
+  assert.match(error.title, /could not reach the server/);
+  assert.equal(doc.getElementById('check-now').textContent, 'Periksa sekarang');
+  assert.doesNotMatch(doc.getElementById('update-facts').textContent, /manual/, 'not "installed by hand" when the browser fetches it');
+});
+
+test('lists over the web before the first attempt, in English: never, and no error', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, update: null, webUpdate: null, policy: WEB_POLICY }, 'en');
+  const text = doc.getElementById('web-facts').textContent;
+  assert.match(text, /Last attemptNever/);
+  assert.doesNotMatch(text, /Last error/);
+  assert.equal(doc.getElementById('check-now').textContent, 'Check now');
+});
+
+test('"Check now" asks the service worker for an update and shows the new state', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, update: null, webUpdate: WEB_FAILED, policy: WEB_POLICY }, 'en');
+  current.afterUpdate = {
+    ...current.status,
+    webUpdate: { ...WEB_FAILED, lastAttempt: '2026-12-06T06:00:00Z', lastSuccess: '2026-12-06T06:00:00Z', outcome: 'current', lastError: null },
+  };
+  const rendered = new Promise((resolve) => { current.rendered = resolve; });
+  doc.getElementById('check-now').dispatchEvent(new doc.defaultView.Event('click'));
+  assert.equal(doc.getElementById('check-now').disabled, true, 'one check at a time from the popup');
+  await rendered;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(current.updatesAsked, 1);
+  const text = doc.getElementById('web-facts').textContent;
+  assert.match(text, /6 December 2026.*\(already current\)/);
+  assert.doesNotMatch(text, /Could not reach/);
+  assert.equal(doc.getElementById('check-now').disabled, false);
+});
+
+test('without listUrl there is no web part and no button', async () => {
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, update: null, webUpdate: null, policy: POLICY });
+  assert.equal(doc.getElementById('web-update').hidden, true);
 });

@@ -108,7 +108,11 @@ for (const [file, vendor] of [['chrome.reg', 'Google\\Chrome'], ['edge.reg', 'Mi
     assert.equal(reg[root].NativeMessagingUserLevelHosts, Number(linux.NativeMessagingUserLevelHosts));
     assert.deepEqual(regList(reg[`${root}\\NativeMessagingBlocklist`]), linux.NativeMessagingBlocklist);
     assert.deepEqual(regList(reg[`${root}\\NativeMessagingAllowlist`]), linux.NativeMessagingAllowlist);
-    assert.deepEqual(reg[`${root}\\3rdparty\\extensions\\${EXTENSION_ID}\\policy`], linux['3rdparty'].extensions[EXTENSION_ID]);
+    // Netral's list settings (listUrl) are subkeys of numbered values under its policy key.
+    const policyKey = `${root}\\3rdparty\\extensions\\${EXTENSION_ID}\\policy`;
+    const lists = Object.keys(reg).filter((key) => key.startsWith(`${policyKey}\\`))
+      .map((key) => [key.slice(policyKey.length + 1), regList(reg[key])]);
+    assert.deepEqual({ ...reg[policyKey], ...Object.fromEntries(lists) }, linux['3rdparty'].extensions[EXTENSION_ID]);
     // The host registration names the manifest where `netral install --system` writes it.
     const browser = vendor === 'Google\\Chrome' ? 'chrome' : 'edge';
     assert.equal(reg[`HKEY_LOCAL_MACHINE\\SOFTWARE\\${vendor}\\NativeMessagingHosts\\id.netral.host`]['@'],

@@ -1,5 +1,6 @@
 // The service worker's one message dispatcher. Messages from content scripts must come from
-// a tab on a watched site; the status (for the popup) only from the extension's own pages.
+// a tab on a watched site; the status and "check for a new list now" (for the popup) only
+// from the extension's own pages.
 
 const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', 'comment', 'follow', 'subscribe', 'join']);
 const MAX_ACCOUNT_CHARS = 2048;
@@ -25,7 +26,7 @@ export class MessageError extends Error {}
 /**
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
- * @param handlers      {check, checkBatch, strings, status}
+ * @param handlers      {check, checkBatch, strings, status, updateNow}
  * @returns (message, sender) → Promise of the reply
  */
 export function createDispatcher({ extensionId, extensionBase, handlers }) {
@@ -53,6 +54,11 @@ export function createDispatcher({ extensionId, extensionBase, handlers }) {
       allowed: fromExtensionPage,
       valid: () => true,
       run: () => handlers.status(),
+    },
+    updateNow: {
+      allowed: fromExtensionPage,
+      valid: () => true,
+      run: () => handlers.updateNow(),
     },
   };
 

@@ -1,5 +1,5 @@
 // Service worker (Chromium) / background script (Firefox): wires the host connection, the
-// verdict cache and the policy to the message dispatcher.
+// verdict cache, the policy and the list updater to the message dispatcher.
 import '../common/account.js';
 import '../common/policy.js';
 import { api } from './browser.js';
@@ -7,6 +7,7 @@ import { createHostConnection } from './host-connection.js';
 import { createVerdictCache } from './verdict-cache.js';
 import { createChecker } from './checker.js';
 import { createDispatcher, servePort } from './dispatcher.js';
+import { createListUpdater } from './list-updater.js';
 
 const { normalise } = globalThis.Netral.account;
 const { fromManaged } = globalThis.Netral.policy;
@@ -25,12 +26,22 @@ const connection = createHostConnection({
 });
 const checker = createChecker({ connection, cache, normalise });
 
+// Update requests wait on the host's disk (a 1 MiB chunk, the commit), not on a click.
+const UPDATE_REQUEST_TIMEOUT_MS = 30_000;
+const updater = createListUpdater({
+  request: (message) => connection.request(message, UPDATE_REQUEST_TIMEOUT_MS),
+  fetch: (url, init) => fetch(url, init),   // called unbound, fetch throws "Illegal invocation"
+  alarms: api.alarms,
+  storage: api.storage.local,
+});
+
 async function readPolicy() {
   try {
     policy = fromManaged(await api.storage.managed.get());
   } catch {
     policy = fromManaged(null);   // no policy installed: defaults
   }
+  await updater.schedule(policy).catch(() => {});
 }
 
 const localeCache = new Map();
@@ -59,6 +70,7 @@ async function status() {
     hostVersion,
     list: checker.list(),
     update: checker.update(),
+    webUpdate: await updater.state().catch(() => null),
     policy,
   };
 }
@@ -71,6 +83,7 @@ const dispatch = createDispatcher({
     checkBatch: (items) => checker.checkBatch(items),
     strings,
     status,
+    updateNow: () => policyRead.then(() => updater.runNow()),
   },
 });
 
@@ -89,5 +102,7 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 api.storage.onChanged.addListener((changes, area) => { if (area === 'managed') readPolicy(); });
-readPolicy();
+// A worker woken by the alarm runs with the policy it reads first (the mirrors are in it).
+api.alarms.onAlarm.addListener((alarm) => { policyRead.then(() => updater.onAlarm(alarm)).catch(() => {}); });
+const policyRead = readPolicy();
 connection.connect();

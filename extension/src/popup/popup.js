@@ -22,6 +22,14 @@ const UPDATE_ERRORS = {
   expired: 'updateError_expired', format: 'updateError_format', too_large: 'updateError_format', busy: 'updateError_busy',
 };
 const UPDATE_HOW = new Set(['file', 'web']);
+// The worker's own fetches from the policy's mirrors (background/list-updater.js): its codes
+// (network, http, host) and the host's, as above.
+const WEB_ERRORS = {
+  ...UPDATE_ERRORS, network: 'webError_network', http: 'webError_http', host: 'webError_host', io: 'webError_io',
+};
+const WEB_OUTCOMES = new Set(['current', 'spooled']);
+
+const fetchesOverWeb = (status) => Boolean(status.policy && Array.isArray(status.policy.listUrl) && status.policy.listUrl.length);
 
 function row(list, term, value) {
   const dt = document.createElement('dt');
@@ -91,9 +99,11 @@ function renderUpdates(status, t, language) {
   const facts = document.getElementById('update-facts');
   facts.replaceChildren();
   const { update } = status;
-  document.getElementById('updates').hidden = !status.list && !update;
+  const web = fetchesOverWeb(status);
+  document.getElementById('updates').hidden = !status.list && !update && !web;
+  renderWebUpdate(status, t, language);
   if (!update) {
-    if (status.list) row(facts, t('popupUpdateHow'), t('updateHow_manual'));
+    if (status.list && !web) row(facts, t('popupUpdateHow'), t('updateHow_manual'));
     return;
   }
   row(facts, t('popupUpdateHow'), t(UPDATE_HOW.has(update.how) ? `updateHow_${update.how}` : 'updateHow_file'));
@@ -114,6 +124,42 @@ function renderUpdates(status, t, language) {
   }
 }
 
+// What the browser itself last fetched from the list server (policy listUrl), and a button to
+// try now. The host's facts above say what was installed; these say whether fetching works.
+function renderWebUpdate(status, t, language) {
+  const box = document.getElementById('web-update');
+  const facts = document.getElementById('web-facts');
+  facts.replaceChildren();
+  box.hidden = !fetchesOverWeb(status);
+  if (box.hidden) return;
+  const web = status.webUpdate || {};
+  row(facts, t('popupWebLastAttempt'), web.lastAttempt ? formatDateTime(web.lastAttempt, language) : t('popupUpdateNever'));
+  const success = web.lastSuccess
+    ? formatDateTime(web.lastSuccess, language) + (WEB_OUTCOMES.has(web.outcome) ? ` (${t(`webOutcome_${web.outcome}`)})` : '')
+    : t('popupUpdateNever');
+  row(facts, t('popupUpdateLastSuccess'), success);
+  if (web.lastError) {
+    const error = row(facts, t('popupUpdateLastError'), t(WEB_ERRORS[web.lastError.code] || 'updateError_other'));
+    error.className = 'bad';
+    if (web.lastError.message) error.title = web.lastError.message;
+  }
+}
+
+function onCheckNow(t, language) {
+  const button = document.getElementById('check-now');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.textContent = t('popupChecking');
+    try {
+      await api.runtime.sendMessage({ type: 'updateNow' });   // the reply is the state status gives too
+      render(await api.runtime.sendMessage({ type: 'status' }), t, language);
+    } finally {
+      button.disabled = false;
+      button.textContent = t('popupCheckNow');
+    }
+  });
+}
+
 async function main() {
   const status = await api.runtime.sendMessage({ type: 'status' });
   let t = create(null, api.i18n);
@@ -124,6 +170,7 @@ async function main() {
     t = create(messages);
   }
   render(status, t, language);
+  onCheckNow(t, language);
 }
 
 main();
