@@ -260,6 +260,63 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     }
   });
 
+  test('updates the browsers fetch: a user\'s host spools one as that user, and the path unit\'s command installs it', () => {
+    const spool = fs.statSync('/var/spool/netral');
+    assert.equal(spool.mode & 0o7777, 0o1733, 'the spool: sticky, writable, not listable by users');
+    assert.equal(spool.uid, 0);
+    assert.ok(fs.existsSync('/etc/systemd/system/paths.target.wants/netral-spool.path'), 'the path unit is enabled by the package');
+    const service = fs.readFileSync('/usr/lib/systemd/system/netral-spool.service', 'utf8');
+    const exec = /^ExecStart=(.*)$/m.exec(service)[1].split(' ');
+    assert.match(fs.readFileSync('/usr/lib/systemd/system/netral-spool.path', 'utf8'), /^PathChanged=\/var\/spool\/netral$/m);
+
+    // The authority publishes version 9 (a delta from 8) to the repository of the test above.
+    const secret = path.join(scratch, 'authority.key');
+    const repo = path.join(scratch, 'repository');
+    const list = path.join(scratch, 'list-9.jsonl');
+    const header = { format: 'netral-list', format_version: 1, version: 9, issued: '2026-11-03T00:00:00Z',
+      expires: LIST_EXPIRES, issuer: ISSUER, elections: ['Pilkada Uji 2026'] };
+    fs.writeFileSync(list, `${[header, ...LIST_ENTRIES].map((line) => JSON.stringify(line)).join('\n')}\n`);
+    run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
+    run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
+
+    // The installed host, started as an ordinary user (nobody) as a browser would: what the
+    // extension would send, in one go.
+    const read = (name) => fs.readFileSync(path.join(repo, name));
+    const frame = (message) => {
+      const body = Buffer.from(JSON.stringify(message));
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(body.length);
+      return Buffer.concat([length, body]);
+    };
+    const files = ['delta-8-9.jsonl', 'delta-8-9.jsonl.minisig'];
+    const input = Buffer.concat([
+      frame({ id: 1, type: 'update_offer', index: read('index.json').toString(), signature: read('index.json.minisig').toString(),
+        source: 'https://lists.example/netral/' }),
+      ...files.map((name, i) => frame({ id: 2 + i, type: 'update_file', name, offset: 0, data: read(name).toString('base64'), last: true })),
+      frame({ id: 9, type: 'update_commit' }),
+    ]);
+    const host = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '/usr/bin/netral-host',
+      `chrome-extension://${extensionId}/`], { input, env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent' }, maxBuffer: 16 << 20 });
+    assert.equal(host.status, 0, host.stderr.toString());
+    const replies = [];
+    for (let at = 0; at < host.stdout.length; at += 4 + host.stdout.readUInt32LE(at)) {
+      replies.push(JSON.parse(host.stdout.subarray(at + 4, at + 4 + host.stdout.readUInt32LE(at)).toString()));
+    }
+    assert.equal(replies[0].state, 'needed', JSON.stringify(replies[0]));
+    assert.deepEqual(replies[0].files.map((f) => f.name), files);
+    assert.ok(replies[1].complete && replies[2].complete, JSON.stringify(replies.slice(1, 3)));
+    assert.equal(replies[3].state, 'spooled', JSON.stringify(replies[3]));
+    const own = fs.statSync('/var/spool/netral/65534');
+    assert.equal(own.uid, 65534);
+    assert.equal(own.mode & 0o777, 0o700, 'a user\'s spool is private');
+    assert.equal(run('/usr/bin/netral', ['check', 'x', '@timmerahputih'], { must: false }).status, 3, 'still answering from list 8');
+    assert.match(run('/usr/bin/netral', ['status']).stdout, /version 8\b/);
+
+    const r = run(exec[0], exec.slice(1));
+    assert.match(r.stdout, /Installed list version 9 \(was 8\) by a delta/);
+    assert.match(run('/usr/bin/netral', ['status']).stdout, /Updates: +from https:\/\/lists\.example\/netral\/ \(web\)/);
+  });
+
   test('Chromium: force-installed by policy from the local update server, block mode, the system host blocks a like', async () => {
     fs.writeFileSync(CHROMIUM_POLICY, JSON.stringify({
       ExtensionSettings: { [extensionId]: { installation_mode: 'force_installed', update_url: `http://127.0.0.1:${updatePort}/updates.xml` } },
@@ -472,6 +529,8 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     const left = packageFiles.filter((p) => !existedBefore.has(p) && fs.existsSync(p));
     assert.deepEqual(left, [], 'nothing of the package remains');
     assert.equal(fs.existsSync('/var/lib/netral'), false, '/var/lib/netral is gone');
+    assert.equal(fs.existsSync('/var/spool/netral'), false, '/var/spool/netral is gone');
+    assert.equal(fs.existsSync('/etc/systemd/system/paths.target.wants/netral-spool.path'), false, 'the path unit is no longer enabled');
     assert.equal(fs.existsSync('/etc/netral'), false, '/etc/netral is gone');
   });
 });
