@@ -186,7 +186,6 @@ int spool_offer(spool *sp, const char *index, size_t index_len, const char *sig,
 {
     update_memory memory;
     const repo_file *delta = NULL;
-    char path[NETRAL_PATH_BYTES];
     int rc = -1;
 
     close_offer(sp);   /* an offer starts over whatever an earlier one left */
@@ -212,9 +211,8 @@ int spool_offer(spool *sp, const char *index, size_t index_len, const char *sig,
     out->list_version = sp->index.list_version;
     out->index_serial = sp->index.serial;
 
-    /* Until the commit there is no index in the spool: the updater does not take half of one. */
-    if (path_join(path, sizeof path, sp->dir, INDEX_FILE, err) != 0) goto done;
-    (void)unlink(path);
+    /* The last committed index stays until this offer's commit replaces it: files arrive in
+     * incoming/ and move beside it only when whole and checked, under names of their own. */
     remove_others(sp->incoming, NULL);
     if (sp->index.has_keys && add_file(sp, &sp->index.keys, err) != 0) goto done;
     if (sp->index.list_version == installed->version && installed->content_digest != NULL &&

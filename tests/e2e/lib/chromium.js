@@ -23,8 +23,9 @@ export function extensionIdFromKey(key) {
  * @param hostWrapper   the host wrapper script, or null for "host not installed"
  * @param language      browser UI language
  * @param headless      false to show a window (the demo, where there is a display)
+ * @param extraEnv      more environment for the browser (e.g. a HOME holding an NSS database)
  */
-export async function launchChromium({ extensionDir, profileDir, port, hostWrapper, language = 'id', headless = true }) {
+export async function launchChromium({ extensionDir, profileDir, port, hostWrapper, language = 'id', headless = true, extraEnv = {} }) {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'manifest.json'), 'utf8'));
   const extensionId = extensionIdFromKey(manifest.key);
   if (hostWrapper) {
@@ -44,7 +45,7 @@ export async function launchChromium({ extensionDir, profileDir, port, hostWrapp
     pipe: true,
     userDataDir: profileDir,
     ignoreDefaultArgs: ['--disable-extensions'],
-    env: { ...process.env, LANGUAGE: language, LANG: language === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8' },
+    env: { ...process.env, LANGUAGE: language, LANG: language === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8', ...extraEnv },
     args: [
       `--load-extension=${extensionDir}`,
       `--disable-extensions-except=${extensionDir}`,

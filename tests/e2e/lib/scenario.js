@@ -243,7 +243,7 @@ export async function exerciseClear(page, probe, item) {
  * Chromium with the extension; the host is installed unless withHost is false; POLICY (if
  * any) is installed as managed policy before start and removed by close().
  */
-export async function openChromium(env, { withHost = true, policy = null, name = 'profile' } = {}) {
+export async function openChromium(env, { withHost = true, policy = null, name = 'profile', extraEnv } = {}) {
   const manifest = JSON.parse(fs.readFileSync(path.join(env.extension.chromium, 'manifest.json'), 'utf8'));
   const removePolicy = policy ? setChromiumPolicy(extensionIdFromKey(manifest.key), policy) : () => {};
   const forgetPolicy = policy ? hold('a managed policy file in /etc/chromium', removePolicy) : () => {};
@@ -252,7 +252,7 @@ export async function openChromium(env, { withHost = true, policy = null, name =
   try {
     chromium = await launchChromium({
       extensionDir: env.extension.chromium, profileDir: path.join(env.dir, name),
-      port: env.server.port, hostWrapper: withHost ? env.hostWrapper : null,
+      port: env.server.port, hostWrapper: withHost ? env.hostWrapper : null, extraEnv,
     });
     if (policy) await waitingFor('the managed policy to reach the extension', waitForManagedPolicy(chromium.browser, chromium.extensionId, policy));
     return {
