@@ -9,63 +9,28 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeCertificate } from './lib/certificate.js';
-import { CLI_BIN } from './lib/host.js';
-import { fileDeadline, hold, waitingFor } from './lib/lifetime.js';
+import { fileDeadline, hold } from './lib/lifetime.js';
 import { startMirror } from './lib/mirror-server.js';
 import { canWriteChromiumPolicy } from './lib/policy.js';
-import { LIST_ENTRIES, inTab, openChromium, prepare } from './lib/scenario.js';
+import { openChromium, prepare } from './lib/scenario.js';
+import { checkNow, hostCli, popupText, publishVersion } from './lib/web-update.js';
 
 fileDeadline(300, 'e2e/chromium-web-update.test.js');
 
 const noPolicy = canWriteChromiumPolicy() ? false : 'needs write access to /etc/chromium/policies/managed';
 
 let env;
-let hostEnv;
+let cli;
 let repo;
 let mirror;
 let forgetMirror = () => {};
 let browserHome;
 
-function cli(args) {
-  const r = spawnSync(CLI_BIN, args, { env: hostEnv, encoding: 'utf8', timeout: 60000 });
-  return { ...r, json: r.stdout.trim().startsWith('{') ? JSON.parse(r.stdout) : null };
-}
-
-// The authority publishes list VERSION (the e2e entries and one account of its own) to the mirror's
-// directory, signed with the key the host trusts (installHost made it).
-function publish(version, { validFor } = {}) {
-  const list = path.join(env.dir, `list-${version}.jsonl`);
-  const header = { format: 'netral-list', format_version: 1, version, issued: '2026-11-02T00:00:00Z',
-    expires: '2030-12-31T00:00:00Z', issuer: 'Otoritas Uji Netral (e2e)', elections: ['Pilkada Uji 2026'] };
-  const entries = [...LIST_ENTRIES, { platform: 'x', accounts: [`@tim_v${version}`], entity: { name: `Tim ${version}` } }];
-  fs.writeFileSync(list, `${[header, ...entries].map((line) => JSON.stringify(line)).join('\n')}\n`);
-  const secret = path.join(env.dir, 'host', 'list.sec');
-  assert.equal(cli(['sign', '-W', '-s', secret, '-m', list]).status, 0);
-  const r = cli(['publish', repo, list, '-s', secret, '-W', ...(validFor ? ['--valid-for', String(validFor)] : [])]);
-  assert.equal(r.status, 0, r.stderr);
-}
-
-// Presses "Check now" in the popup and waits for the run to end; the popup's text then.
-async function checkNow(browser, extensionId) {
-  return inTab(browser, `chrome-extension://${extensionId}/src/popup/popup.html`, async (page) => {
-    await page.waitForSelector('#check-now:not([hidden])', { visible: true, timeout: 5000 });
-    await page.click('#check-now');   // the handler disables the button at once
-    await waitingFor('the update run to end', page.waitForFunction(
-      () => !document.getElementById('check-now').disabled, { timeout: 60000 }));
-    return page.evaluate(() => document.body.innerText);
-  });
-}
-
-async function popupText(browser, extensionId) {
-  return inTab(browser, `chrome-extension://${extensionId}/src/popup/popup.html`, async (page) => {
-    await page.waitForFunction(() => document.getElementById('host-state').textContent !== '', { timeout: 5000 });
-    return page.evaluate(() => document.body.innerText);
-  });
-}
+const popup = (chromium) => `chrome-extension://${chromium.extensionId}/src/popup/popup.html`;
 
 before(async () => {
   env = await prepare({ pages: ['x-repost-menu'] });
-  hostEnv = { ...process.env, NETRAL_CONFIG_DIR: path.join(env.dir, 'host', 'config'), NETRAL_DATA_DIR: path.join(env.dir, 'host', 'data') };
+  cli = hostCli(path.join(env.dir, 'host'));
   repo = path.join(env.dir, 'repo');
   const certDir = path.join(env.dir, 'mirror-cert');
   fs.mkdirSync(certDir);
@@ -92,7 +57,7 @@ after(async () => {
 describe('Chromium: lists over the web from the policy\'s mirror', { skip: noPolicy }, () => {
   let chromium;
   before(async () => {
-    publish(6);
+    publishVersion(path.join(env.dir, 'host'), repo, 6);
     chromium = await openChromium(env, {
       policy: { listUrl: [mirror.url], updateIntervalMinutes: 360 }, name: 'profile-web', extraEnv: { HOME: browserHome },
     });
@@ -100,30 +65,30 @@ describe('Chromium: lists over the web from the policy\'s mirror', { skip: noPol
   after(async () => { await chromium?.close(); });
 
   test('a laptop on list 5 fetches list 6 whole, then 7 as a delta; each is installed by the spool updater', async () => {
-    const first = await checkNow(chromium.browser, chromium.extensionId);
+    const first = await checkNow(chromium.browser, popup(chromium));
     assert.match(first, /new list received|daftar baru diterima/i, first);
     assert.ok(mirror.log.some((r) => r.name === 'list-6.jsonl' && r.status === 200), JSON.stringify(mirror.log));
-    assert.match(await popupText(chromium.browser, chromium.extensionId), /(Versi|Version)\s+5\b/, 'installed only by the updater');
+    assert.match(await popupText(chromium.browser, popup(chromium)), /(Versi|Version)\s+5\b/, 'installed only by the updater');
     const installed = cli(['update', '--spool', '--json']);
     assert.equal(installed.status, 0, installed.stderr);
     assert.equal(installed.json.via, 'full');
-    const six = await popupText(chromium.browser, chromium.extensionId);
+    const six = await popupText(chromium.browser, popup(chromium));
     assert.match(six, /(Versi|Version)\s+6\b/);
     assert.match(six, /Otomatis, dari internet|Automatically, over the web/);
     assert.equal(cli(['check', 'x', '@tim_v6']).status, 3, 'the new account is listed');
 
-    publish(7);
+    publishVersion(path.join(env.dir, 'host'), repo, 7);
     mirror.log.length = 0;
-    const second = await checkNow(chromium.browser, chromium.extensionId);
+    const second = await checkNow(chromium.browser, popup(chromium));
     assert.match(second, /new list received|daftar baru diterima/i, second);
     const fetched = mirror.log.filter((r) => r.status === 200).map((r) => r.name);
     assert.ok(fetched.includes('delta-6-7.jsonl') && !fetched.includes('list-7.jsonl'), fetched.join());
     assert.equal(cli(['update', '--spool', '--json']).json.via, 'delta');
-    assert.match(await popupText(chromium.browser, chromium.extensionId), /(Versi|Version)\s+7\b/);
+    assert.match(await popupText(chromium.browser, popup(chromium)), /(Versi|Version)\s+7\b/);
 
     // Nothing new: the index is revalidated (a conditional request) and the list is current.
     mirror.log.length = 0;
-    const third = await checkNow(chromium.browser, chromium.extensionId);
+    const third = await checkNow(chromium.browser, popup(chromium));
     assert.match(third, /already current|sudah terbaru|sudah mutakhir/i, third);
     const index = mirror.log.find((r) => r.name === 'index.json');
     assert.ok(index && index.conditional, `the index is asked for conditionally: ${JSON.stringify(mirror.log)}`);
@@ -132,22 +97,22 @@ describe('Chromium: lists over the web from the policy\'s mirror', { skip: noPol
   test('a tampered index and a mirror sending more than the index names are refused; list 7 keeps answering', async () => {
     const signed = fs.readFileSync(path.join(repo, 'index.json'), 'utf8');
     mirror.replace('index.json', Buffer.from(signed.replace(/"serial":(\d+)/, (_, n) => `"serial":${Number(n) + 5}`)));
-    const forged = await checkNow(chromium.browser, chromium.extensionId);
+    const forged = await checkNow(chromium.browser, popup(chromium));
     assert.match(forged, /not signed by a trusted key|tidak ditandatangani/i, forged);
     mirror.restore();
 
-    publish(8);
+    publishVersion(path.join(env.dir, 'host'), repo, 8);
     const delta = fs.readFileSync(path.join(repo, 'delta-7-8.jsonl'));
     mirror.replace('delta-7-8.jsonl', Buffer.concat([delta, Buffer.alloc(4096, 0x20)]));
-    const endless = await checkNow(chromium.browser, chromium.extensionId);
+    const endless = await checkNow(chromium.browser, popup(chromium));
     assert.match(endless, /damaged or not what the index names|rusak/i, endless);
     mirror.restore();
     assert.equal(cli(['update', '--spool', '--json']).json.via, 'current', 'nothing of the refused run was spooled');
-    assert.match(await popupText(chromium.browser, chromium.extensionId), /(Versi|Version)\s+7\b/);
+    assert.match(await popupText(chromium.browser, popup(chromium)), /(Versi|Version)\s+7\b/);
     assert.equal(cli(['check', 'x', '@tim_v7']).status, 3);
 
     // The honest mirror again: list 8 arrives.
-    const honest = await checkNow(chromium.browser, chromium.extensionId);
+    const honest = await checkNow(chromium.browser, popup(chromium));
     assert.match(honest, /new list received|daftar baru diterima/i, honest);
     assert.equal(cli(['update', '--spool', '--json']).json.via, 'delta');
     assert.equal(cli(['check', 'x', '@tim_v8']).status, 3);

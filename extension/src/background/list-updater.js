@@ -42,7 +42,10 @@ export function createListUpdater({ request, fetch, alarms, storage, now = Date.
   let policy = { listUrl: [], updateIntervalMinutes: 360 };
   let running = null;
 
-  const firstDelay = () => 1 + 4 * random();   // minutes
+  // Minutes: a profile that never fetched (just installed) within the first minute; one that did,
+  // 1 to 5 minutes after the browser starts; then the interval, ±20%.
+  const freshDelay = () => 0.5 + 0.5 * random();
+  const firstDelay = () => 1 + 4 * random();
   const nextDelay = () => policy.updateIntervalMinutes * (0.8 + 0.4 * random());
   const arm = (minutes) => alarms.create(ALARM_NAME, { delayInMinutes: minutes });
   const rearm = async () => {
@@ -192,7 +195,7 @@ export function createListUpdater({ request, fetch, alarms, storage, now = Date.
     if (running) return;   // the run arms the next alarm as it ends
     const alarm = await alarms.get(ALARM_NAME);
     if (alarm && alarm.scheduledTime <= now() + policy.updateIntervalMinutes * 1.2 * MINUTE_MS) return;
-    await arm(alarm ? nextDelay() : firstDelay());
+    await arm(alarm ? nextDelay() : (await state()) ? firstDelay() : freshDelay());
   }
 
   function onAlarm(alarm) {

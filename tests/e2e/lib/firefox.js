@@ -12,14 +12,18 @@ import { hold, waitingFor } from './lifetime.js';
 export const FIREFOX = process.env.NETRAL_FIREFOX || '/usr/bin/firefox-esr';
 export const GECKO_ID = 'netral@netral.id';
 
-export async function launchFirefox({ extensionDir, homeDir, port, hostWrapper }) {
+/**
+ * @param routes     more host names the proxy lets through, to local ports ({host: port})
+ * @param extraPrefs more preferences (e.g. the extension's fixed moz-extension UUID)
+ */
+export async function launchFirefox({ extensionDir, homeDir, port, hostWrapper, routes = {}, extraPrefs = {} }) {
   fs.mkdirSync(homeDir, { recursive: true });
   if (hostWrapper) {
     const dir = path.join(homeDir, '.mozilla', 'native-messaging-hosts');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${HOST_NAME}.json`), JSON.stringify(hostManifest(hostWrapper, { firefoxId: GECKO_ID })));
   }
-  const proxy = await startConnectProxy(port, SITE_HOSTS);
+  const proxy = await startConnectProxy(port, SITE_HOSTS, routes);
   const forgetProxy = hold(`CONNECT proxy on port ${proxy.port}`, () => proxy.closeNow());
   let browser;
   try {
@@ -45,6 +49,7 @@ export async function launchFirefox({ extensionDir, homeDir, port, hostWrapper }
         'intl.locale.requested': 'en-US',
         'devtools.console.stdout.content': true,
         'devtools.console.stdout.chrome': true,
+        ...extraPrefs,
       },
     }));
   } catch (error) {

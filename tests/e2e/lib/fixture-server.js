@@ -77,10 +77,10 @@ export function startFixtureServer({ key, cert }) {
 
 /**
  * An HTTPS-only forward proxy for browsers without host-resolver rules (Firefox): CONNECTs to
- * the sites' hosts go to the fixture server at PORT; everything else is refused, so nothing
- * leaves 127.0.0.1.
+ * the sites' hosts go to the fixture server at PORT, the hosts of ROUTES ({host: port}) to their
+ * local port; everything else is refused, so nothing leaves 127.0.0.1.
  */
-export function startConnectProxy(port, siteHosts) {
+export function startConnectProxy(port, siteHosts, routes = {}) {
   const refused = [];
   const proxy = http.createServer((request, response) => {
     refused.push(request.url);
@@ -89,12 +89,13 @@ export function startConnectProxy(port, siteHosts) {
   });
   proxy.on('connect', (request, client) => {
     const host = request.url.replace(/:\d+$/, '').toLowerCase();
-    if (!siteHosts.some((site) => host === site || host.endsWith(`.${site}`))) {
+    const routed = Object.hasOwn(routes, host) ? routes[host] : null;
+    if (routed === null && !siteHosts.some((site) => host === site || host.endsWith(`.${site}`))) {
       refused.push(request.url);
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    const upstream = net.connect(port, '127.0.0.1', () => {
+    const upstream = net.connect(routed ?? port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.pipe(client);
       client.pipe(upstream);
