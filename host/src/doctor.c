@@ -19,6 +19,10 @@
 #include "registry.h"
 #endif
 #include "store.h"
+#include "updater.h"
+
+/* How long a fetched list may wait in the spool before doctor says nothing installs it. */
+#define SPOOL_WAIT_WARN_SECONDS (30 * 60)
 
 #define HOST_ANSWER_TIMEOUT_MS 5000
 
@@ -518,6 +522,23 @@ static void check_list(report *r, const netral_paths *paths, const trusted_keys 
         meta.issuer, (long long)meta.accounts, when);
 }
 
+/* A list a browser fetched that nothing installed: the spool updater is not running. */
+static void check_spool(report *r, const netral_paths *paths)
+{
+    char since[ISOTIME_BYTES];
+    spool_waiting waiting;
+    if (!update_spool_waiting(paths, &waiting) || netral_now() - waiting.since < SPOOL_WAIT_WARN_SECONDS) return;
+    isotime_format(waiting.since, since);
+#ifdef _WIN32
+    const char *fix = "enable the scheduled task Netral\\Spool (tasks\\netral-spool.xml), or run netral update --spool";
+#else
+    const char *fix = "systemctl enable --now netral-spool.path (or run netral update --spool)";
+#endif
+    say(r, FINDING_WARN, "updates", fix,
+        "list version %lld, fetched by a browser, has waited in %s since %s: nothing installs it",
+        (long long)waiting.list_version, waiting.dir, since);
+}
+
 int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink sink, void *ctx)
 {
     report r = {sink, ctx, 0};
@@ -539,6 +560,7 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
     check_data_dir(&r, paths);
     check_list(&r, paths, keys);
     check_updates(&r, paths);
+    check_spool(&r, paths);
     free(keys);
     return r.failures;
 }

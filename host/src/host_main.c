@@ -3,6 +3,7 @@
  * update the browser fetched, for the system's updater to install: spool.h). Logs go to stderr
  * only, and name no account. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
         return 0;
     }
     os_stdio_binary();   /* frames are bytes; a closed pipe is a write error, not a silent death */
+#ifdef SIGXFSZ
+    signal(SIGXFSZ, SIG_IGN);   /* a file size limit fails a spool write (EFBIG), said in the reply */
+#endif
     store_init();
     if (minisign_init(&err) != 0 || paths_resolve(&paths, &err) != 0) {
         fprintf(stderr, "netral-host: %s\n", err.msg);

@@ -334,7 +334,8 @@ int spool_receive(spool *sp, const char *name, uint64_t offset, const unsigned c
         goto failed;
     }
     if (fd_write_all(sp->receiving_fd, data, len) != 0) {
-        netral_fail(err, NETRAL_E_IO, "cannot write %s to the spool: %s", n->name, strerror(errno));
+        netral_fail(err, NETRAL_E_IO, "cannot write %s to the spool %s: %s", n->name, sp->dir,
+                    errno == EFBIG ? "the file size limit (ulimit -f) is too small" : strerror(errno));
         goto failed;
     }
     n->received += len;

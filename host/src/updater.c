@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -229,6 +230,35 @@ static void unstage(const char *dir)
         if (ent->d_name[0] != '.' && path_join(file, sizeof file, dir, ent->d_name, &ignored) == 0) (void)unlink(file);
     closedir(d);
     (void)rmdir(dir);
+}
+
+int update_spool_waiting(const netral_paths *paths, spool_waiting *out)
+{
+    char dir[NETRAL_PATH_BYTES], index_path[NETRAL_PATH_BYTES];
+    update_memory memory;
+    struct dirent *ent;
+    struct stat st;
+    DIR *d = opendir(paths->spool_dir);
+    int found = 0;
+    memset(out, 0, sizeof *out);
+    if (d == NULL) return 0;
+    update_memory_read(paths, &memory);
+    while ((ent = readdir(d)) != NULL) {
+        int64_t serial = 0, version = 0;
+        netral_error ignored;
+        if (ent->d_name[0] == '.' || path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &ignored) != 0 ||
+            !os_is_plain_dir(dir) || path_join(index_path, sizeof index_path, dir, INDEX_FILE, &ignored) != 0 ||
+            stat(index_path, &st) != 0 || spool_candidate(paths, dir, &serial, &version, &ignored) != 0)
+            continue;
+        if (serial <= memory.index_serial || (found && serial <= out->index_serial)) continue;
+        found = 1;
+        out->index_serial = serial;
+        out->list_version = version;
+        out->since = (int64_t)st.st_mtime;
+        snprintf(out->dir, sizeof out->dir, "%s", dir);
+    }
+    closedir(d);
+    return found;
 }
 
 int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err)

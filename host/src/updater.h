@@ -25,4 +25,15 @@ int update_from_dir(const netral_paths *paths, const char *dir, update_result *o
  * with the same verifier and importer. Recorded as "web" in DATA/update-state.json. */
 int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err);
 
+/* A verified index in the spool newer than the last one the updater took: something a browser
+ * fetched that was not installed (yet). */
+typedef struct {
+    int64_t index_serial, list_version;
+    int64_t since;                    /* when it was spooled (the index file's time) */
+    char dir[NETRAL_PATH_BYTES];
+} spool_waiting;
+
+/* 1 and OUT when the spool holds such an index (the newest), 0 when not. */
+int update_spool_waiting(const netral_paths *paths, spool_waiting *out);
+
 #endif

@@ -111,8 +111,8 @@ export function run(bin, args, { env, input, cwd, onSpawn } = {}) {
 
 // A running netral-host, spoken to over its stdin/stdout.
 export class Host {
-  constructor(env, args = ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/']) {
-    this.child = track(spawn(HOST_BIN, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+  constructor(env, args = ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/'], bin = HOST_BIN) {
+    this.child = track(spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] }));
     this.decoder = new FrameDecoder();
     this.frames = [];    // received and not yet taken: { bytes } or { error }
     this.waiters = [];
@@ -303,9 +303,10 @@ export class Sandbox {
     return { ...this.env, ...extra };
   }
 
-  // netral-host with this sandbox's directories (EXTRA_ENV e.g. { NETRAL_NOW }).
-  host({ args, env } = {}) {
-    const h = new Host(this.envWith(env), args);
+  // netral-host with this sandbox's directories (EXTRA_ENV e.g. { NETRAL_NOW }); BIN: a wrapper
+  // that starts it (e.g. under a file size limit).
+  host({ args, env, bin } = {}) {
+    const h = new Host(this.envWith(env), args, bin);
     this.hosts.push(h);
     return h;
   }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { EXIT, assertAnswersFrom } from './lib.mjs';
+import { EXIT, HOST_BIN, assertAnswersFrom } from './lib.mjs';
 import { authority, entriesFor, publish, publishWith, statement } from './repository.mjs';
 
 const CHUNK = 1024 * 1024;
@@ -248,6 +248,52 @@ describe('updates over the web: the host spools, the updater installs', () => {
     assert.equal(r.status, EXIT.OK, r.stderr);
     await assertAnswersFrom(a.sb, 2, { account: '@tim_v2' });
     await host.close();
+  });
+
+  test('a full disk (here: a file size limit) fails the file with a clear error; the host and the list go on', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    const host = a.sb.host();
+    await sendRepository(host, a.repo);
+    await updateFromSpool(a.sb);
+    await host.close();
+    const entries = [...entriesFor(2), ...Array.from({ length: 3000 }, (_, i) => ({
+      platform: 'x', accounts: [`@relawan_${i}`], entity: { name: `Relawan ${i}` },
+    }))];
+    await publish(a, 2, { entries, keep: 0 });   // no delta: the full list, larger than the limit
+    const wrapper = a.sb.file('limited-host.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nulimit -f 64\nexec '${HOST_BIN}' "$@"\n`, { mode: 0o755 });
+    const limited = a.sb.host({ bin: wrapper });
+    const offer = await limited.request({ id: 1, ...offerOf(a.repo) });
+    assert.equal(offer.files[0].name, 'list-2.jsonl');
+    assert.ok(offer.files[0].size > 64 * 1024);
+    const failed = await sendFile(limited, 'list-2.jsonl', fs.readFileSync(path.join(a.repo, 'list-2.jsonl')), { chunk: 16 * 1024 });
+    assert.equal(failed.error.code, 'io');
+    assert.match(failed.error.message, /cannot write list-2\.jsonl to the spool .*file size limit/);
+    assert.deepEqual(fs.readdirSync(path.join(spoolOf(a.sb), 'incoming')), [], 'nothing half-written is kept');
+    const still = await limited.request({ id: 2, type: 'check', platform: 'x', account: '@tim_v1' });
+    assert.equal(still.verdict, 'listed', 'the host keeps answering from list 1');
+    await limited.close();
+    assert.equal((await updateFromSpool(a.sb)).result.via, 'current', 'the spool still holds what it held');
+  });
+
+  test('doctor says when a fetched list has waited in the spool with nothing installing it', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    const host = a.sb.host();
+    await sendRepository(host, a.repo);
+    await host.close();
+    const doctor = async (env) => JSON.parse((await a.sb.cli(['doctor', '--json'], { env })).stdout).findings
+      .filter((f) => f.subject === 'updates');
+    const inAnHour = { NETRAL_NOW: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z') };
+    assert.deepEqual(await doctor(), [], 'not at once: the path unit takes a moment');
+    const waiting = (await doctor(inAnHour)).find((f) => /has waited/.test(f.message));
+    assert.ok(waiting, JSON.stringify(await doctor(inAnHour)));
+    assert.equal(waiting.level, 'warn');
+    assert.match(waiting.message, /list version 1, fetched by a browser, has waited in .*spool.* since .*: nothing installs it/);
+    assert.match(waiting.fix, /netral-spool\.path|netral update --spool/);
+    await updateFromSpool(a.sb);
+    assert.equal((await doctor(inAnHour)).filter((f) => /has waited/.test(f.message)).length, 0);
   });
 
   test('an empty spool says so', async (t) => {

@@ -226,6 +226,35 @@ test('an import replaces the list while a host has it open, and that host answer
   await host.close();
 });
 
+test('a list the browser fetched: the host spools it under ProgramData, and the Spool task\'s command installs it', async () => {
+  const task = fs.readFileSync(unixPath(`${INSTALL_DIR}\\tasks\\netral-spool.xml`), 'utf8');
+  assert.match(task, /<Arguments>update --spool<\/Arguments>/);
+  const list = await signedList('v3.jsonl', { version: 3 });
+  const key = `Z:${path.join(work, 'authority.key').replaceAll('/', '\\')}`;
+  const published = await netral(['publish', 'C:\\repo', list, '-s', key, '-W']);
+  assert.equal(published.status, 0, published.stderr);
+  const repo = (name) => fs.readFileSync(path.join(unixPath('C:\\repo'), name));
+  const host = new WinHost();
+  const offer = await host.ask({ id: 1, type: 'update_offer', index: repo('index.json').toString(),
+    signature: repo('index.json.minisig').toString(), source: 'https://lists.example/netral/' });
+  assert.equal(offer.state, 'needed', JSON.stringify(offer));
+  for (const [i, file] of offer.files.entries()) {
+    const got = await host.ask({ id: 2 + i, type: 'update_file', name: file.name, offset: 0, data: repo(file.name).toString('base64'), last: true });
+    assert.equal(got.complete, true, JSON.stringify(got));
+  }
+  assert.equal((await host.ask({ id: 9, type: 'update_commit' })).state, 'spooled');
+  const spool = unixPath('C:\\ProgramData\\Netral\\spool');
+  const users = fs.readdirSync(spool).filter((name) => fs.statSync(path.join(spool, name)).isDirectory());
+  assert.equal(users.length, 1, users.join());
+  assert.ok(fs.existsSync(path.join(spool, users[0], 'index.json')));
+  const r = await netral(['update', '--spool']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Installed list version 3 \(was 2\)/);
+  const now = await host.ask({ id: 10, type: 'check', platform: 'x', account: '@candidate_one' });
+  assert.equal(now.list_version, 3, JSON.stringify(now));
+  await host.close();
+});
+
 test('the .reg policy templates import, and doctor passes on the configured machine', async () => {
   for (const file of ['chrome.reg', 'edge.reg', 'firefox-native-host.reg']) {
     const r = await wine(['reg', 'import', `${INSTALL_DIR}\\policies\\${file}`]);
@@ -253,7 +282,7 @@ test('the .reg policy templates import, and doctor passes on the configured mach
   assert.ok(says('edge', /Policies\\Microsoft\\Edge installs the extension/));
   assert.ok(says('firefox', /Mozilla Firefox\\distribution\\policies\.json installs the extension netral@netral\.id/));
   assert.ok(says('keys', /1 trusted key/));
-  assert.ok(says('list', /list version 2/));
+  assert.ok(says('list', /list version 3/));
 });
 
 async function doctorFails(subject, re, extraEnv) {
