@@ -9,7 +9,7 @@ const count = (n) => n.toLocaleString('en');
 const bytes = (n) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 /** Rows {measure, netral, reference, ratio, goal, pass}: pass is true, false or null (no goal). */
-export function goals(main, sizes, browser) {
+export function goals(main, sizes, browser, web) {
   const rows = [];
   const add = (measure, netral, reference, value, goal, pass) => rows.push({ measure, netral, reference, ratio: value, goal, pass });
   const vs = (a, b, limit) => ({ value: a / b, pass: a / b <= limit });
@@ -54,6 +54,16 @@ export function goals(main, sizes, browser) {
         `${mib(sizes[0].import.netralRssKib)} import of ${count(sizes[0].entries)}`, r.value, 'flat (≤ 1.5×)', r.pass);
     }
   }
+  if (web && !web.error) {
+    const d = web.delta;
+    add(`6. over the web, that delta: bytes on the wire (gzip)`, bytes(d.wireBytes), `${bytes(web.full.listBytes)} full list`,
+      d.wireBytes / web.full.listBytes, '≤ 0.01× (1 %)', d.wireBytes / web.full.listBytes <= 0.01);
+    add('6. over the web: the worker\'s run (fetch, verify, spool)', ms(d.fetch), `${ms(d.reference)} plain page fetch`,
+      d.fetch / d.reference, 'no goal', null);
+    add('6. over the web: publish → answering (run + `update --spool`)', ms(d.publishToAnswer),
+      `${ms(web.full.fetch + web.full.install)} by the full list`, d.publishToAnswer / (web.full.fetch + web.full.install),
+      'no goal (plus the interval)', null);
+  }
   if (browser && !browser.error) {
     const s = browser.summary;
     add('7a. unlisted, pre-resolved: press → page handler, p50', ms(s.a.p50), `${ms(s.bare.p50)} no extension`,
@@ -78,8 +88,8 @@ function ratioText(value, goal) {
   return Number.isFinite(value) && limit && ratio(value) === `${limit.toFixed(2)}×` ? `${value.toFixed(3)}×` : ratio(value);
 }
 
-export function goalsTable(main, sizes, browser, format) {
-  const rows = goals(main, sizes, browser);
+export function goalsTable(main, sizes, browser, format, web = null) {
+  const rows = goals(main, sizes, browser, web);
   const cells = rows.map((row) => [row.measure, row.netral, row.reference, ratioText(row.ratio, row.goal), row.goal, verdict(row.pass)]);
   const header = ['measure', 'Netral', 'reference', 'ratio', 'goal', 'result'];
   if (format === 'md') {
@@ -156,7 +166,7 @@ function browserTable(b) {
   ].join('\n');
 }
 
-export function writeReport(file, { machine, plan, minutes, sizes, browser }) {
+export function writeReport(file, { machine, plan, minutes, sizes, browser, web }) {
   const main = sizes.find((s) => s.entries === plan.main);
   const m = machine;
   const sizesText = sizes.map((s) => count(s.entries)).join(', ');
@@ -190,8 +200,8 @@ imported with \`netral import\`; main size ${count(plan.main)} entries, growth o
 
 ## Goals (${count(plan.main)}-entry list)
 
-${goalsTable(main, sizes, browser, 'md')}
-${browser?.error ? `\nThe click path was not measured: ${browser.error}.\n` : ''}
+${goalsTable(main, sizes, browser, 'md', web)}
+${browser?.error ? `\nThe click path was not measured: ${browser.error}.\n` : ''}${web?.error ? `\nLists over the web were not measured: ${web.error}.\n` : ''}
 ## The host over a pipe (${count(plan.main)} entries)
 
 A C client (\`bench/lib/pipe-client.c\`) keeps each host running on a pipe, as the extension's
@@ -232,6 +242,26 @@ JSON, normalises every account and fsyncs the copy and the database.
 ![cost against list size](benchmarks-growth.svg)
 
 ${growthTable(sizes)}
+
+## Lists over the web (${web && !web.error ? count(web.entries) : count(plan.main)} entries)
+
+${web && !web.error ? `\`bench/web-update.mjs\`: ${web.chromium} headless with the real extension and host, a list mirror on
+127.0.0.1 (HTTPS, gzip, ETag: \`tests/e2e/lib/mirror-server.js\`) named by a managed policy. Each of
+${web.rounds} rounds the authority publishes the next version (${count(web.changes)} accounts replaced, one delta); the
+popup's "Check now" starts the worker's run (what the alarm runs), timed in the popup from the press
+to its end: index and signature fetched, verified by the host, the delta fetched and streamed to
+the host, spooled; then \`netral update --spool\` (what the path unit runs) installs it. The
+reference is a plain page of the mirror's origin in the same browser fetching the same four files.
+Best of the rounds; then once with no delta that fits (the full list).
+
+| | the worker's run | plain page fetch | \`update --spool\` | on the wire | the files |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| by a delta | ${ms(web.delta.fetch)} | ${ms(web.delta.reference)} | ${ms(web.delta.install)} | ${bytes(web.delta.wireBytes)} | ${bytes(web.delta.fileBytes)} |
+| by the full list | ${ms(web.full.fetch)} | ${ms(web.full.reference)} | ${ms(web.full.install)} | ${bytes(web.full.wireBytes)} | ${bytes(web.full.listBytes)} |
+
+\`netral publish\` of each version took ${ms(web.delta.publish)} (best), on the authority's machine. From publish to
+answering, a laptop waits for its next alarm (the interval, ±20 %), then the run and the install:
+${ms(web.delta.publishToAnswer)} here. The synthetic list repeats a lot, so gzip does better on it than on a real one.` : 'Not measured in this run.'}
 
 ## The click path in Chromium (${count(plan.main)} entries)
 

@@ -319,7 +319,7 @@ function report(results) {
   const m = results.machine;
   console.log(`\nNetral benchmarks, ${m.date}, commit ${m.commit}${m.dirty ? ' + uncommitted changes' : ''}`
     + `, ${results.plan.main.toLocaleString('en')}-entry list${results.plan.quick ? ' (quick run)' : ''}\n`);
-  console.log(goalsTable(main, results.sizes, results.browser, 'text'));
+  console.log(goalsTable(main, results.sizes, results.browser, 'text', results.web));
   fs.writeFileSync(path.join(repoRoot, 'docs/benchmarks-growth.svg'), growthSvg(results.sizes));
   writeReport(path.join(repoRoot, 'docs/benchmarks.md'), results);
 }
@@ -353,11 +353,21 @@ async function main() {
       : { error: `browser-click.mjs exited with status ${child.status ?? child.signal}` };
   }
 
+  let web = null;
+  if (!options['no-browser']) {
+    const json = path.join(scratch, 'web-update.json');
+    log('lists over the web in Chromium (bench/web-update.mjs)');
+    const child = spawnSync(process.execPath, [path.join(benchDir, 'web-update.mjs'), '--netral', tools.netral, '--host', tools.host,
+      '--entries', String(MAIN), '--json', json, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    web = child.status === 0 ? JSON.parse(fs.readFileSync(json, 'utf8'))
+      : { error: `web-update.mjs exited with status ${child.status ?? child.signal} (it needs root: a managed policy)` };
+  }
+
   const finishedAt = new Date();
   machine.loadAtEnd = os.loadavg()[0];
   const results = {
     machine, plan: { ...plan, main: MAIN, quick, batchItems: BATCH_ITEMS },
-    minutes: (finishedAt - startedAt) / 60000, sizes, browser,
+    minutes: (finishedAt - startedAt) / 60000, sizes, browser, web,
   };
   report(results);
   if (options.keep) fs.writeFileSync(path.join(scratch, 'results.json'), JSON.stringify(results, null, 2));

@@ -19,8 +19,8 @@ export function startMirror({ key, cert }, root) {
     let body = replaced.get(name);
     if (body === undefined && (name.includes('/') || !fs.existsSync(file))) {
       log.push({ name, status: 404, conditional });
-      response.writeHead(404, headers);
-      response.end();
+      response.writeHead(404, { ...headers, 'content-type': 'text/plain' });
+      response.end('not found');
       return;
     }
     body ??= fs.readFileSync(file);
