@@ -25,6 +25,7 @@
 #define SPOOL_MAX_BYTES ((uint64_t)MAX_LIST_BYTES + 4u * 1024u * 1024u)   /* one user's spool */
 #define SPOOL_MAX_FILES (8 + MAX_STATEMENT_CHANGES)
 #define SPOOL_CHUNK_MAX_BYTES (1024u * 1024u)
+#define SPOOL_MAX_USERS 1024u                    /* spools the updater looks at in one run */
 
 /* A file an offer needs: EXACT with the size and digest from the signed index, or a signature
  * of at most MAX bytes (verified by the updater). */

@@ -191,30 +191,73 @@ static int spool_candidate(const netral_paths *paths, const char *dir, int64_t *
     return rc;
 }
 
-/* Copies the spooled repository SRC into DST (this updater's own, private directory): plain
- * files only, no links, bounded; what is verified and installed is that copy, which the user
- * who filled the spool cannot change any more. */
+/* Copies NAME from SRC to DST if SRC has it, within what *TOTAL leaves of the spool's cap. */
+static int stage_file(const char *src, const char *dst, const char *name, int required, uint64_t *total, netral_error *err)
+{
+    char from[NETRAL_PATH_BYTES], to[NETRAL_PATH_BYTES];
+    uint64_t copied = 0;
+    if (path_join(from, sizeof from, src, name, err) != 0 || path_join(to, sizeof to, dst, name, err) != 0) return -1;
+    if (!required && !os_exists(from)) return 0;   /* the updater says so if it needed it */
+    if (file_copy_plain(from, to, SPOOL_MAX_BYTES - *total, &copied, err) != 0) return -1;
+    *total += copied;
+    return 0;
+}
+
+/* Copies the spooled repository SRC into DST (this updater's own, private directory): the index,
+ * the files it names and a key statement's proofs, plain files only, no links, bounded; what is
+ * verified and installed is that copy, which the user who filled the spool cannot change. */
 static int stage_spool(const char *src, const char *dst, netral_error *err)
 {
-    char why[NETRAL_ERROR_MSG_BYTES], from[NETRAL_PATH_BYTES], to[NETRAL_PATH_BYTES];
-    uint64_t total = 0, copied = 0;
+    char why[NETRAL_ERROR_MSG_BYTES], path[NETRAL_PATH_BYTES], prefix[REPO_NAME_BYTES + 1];
+    char *text = NULL;
+    size_t len = 0, prefix_len;
+    uint64_t total = 0;
+    repo_index *index = malloc(sizeof *index);
     struct dirent *ent;
     DIR *d;
-    int rc = 0;
-    if (os_make_private_dir(dst, why, sizeof why) != 0) return netral_fail(err, NETRAL_E_IO, "%s", why);
-    d = opendir(src);
-    if (d == NULL) return netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", src, strerror(errno));
-    while (rc == 0 && (ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.' || strlen(ent->d_name) >= REPO_NAME_BYTES) continue;   /* the lock, incoming/ */
-        if (strcmp(ent->d_name, SPOOL_INCOMING_DIR) == 0) continue;
-        if (path_join(from, sizeof from, src, ent->d_name, err) != 0 || path_join(to, sizeof to, dst, ent->d_name, err) != 0)
-            rc = -1;
-        else if (file_copy_plain(from, to, SPOOL_MAX_BYTES - total, &copied, err) != 0)
-            rc = -1;
-        else
-            total += copied;
+    int rc = -1;
+    if (index == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    if (os_make_private_dir(dst, why, sizeof why) != 0) {
+        netral_fail(err, NETRAL_E_IO, "%s", why);
+        goto done;
     }
-    closedir(d);
+    if (stage_file(src, dst, INDEX_FILE, 1, &total, err) != 0 || stage_file(src, dst, INDEX_FILE ".minisig", 1, &total, err) != 0 ||
+        stage_file(src, dst, SPOOL_SOURCE_FILE, 0, &total, err) != 0 || path_join(path, sizeof path, dst, INDEX_FILE, err) != 0 ||
+        file_read_bounded(path, MAX_INDEX_BYTES, &text, &len, err) != 0 || repo_index_parse(text, len, index, err) != 0)
+        goto done;   /* its names only: update_from verifies the copy */
+    if (stage_file(src, dst, index->list.file, 0, &total, err) != 0 ||
+        stage_file(src, dst, index->list.signature, 0, &total, err) != 0)
+        goto done;
+    for (size_t i = 0; i < index->delta_count; i++)
+        if (stage_file(src, dst, index->deltas[i].file, 0, &total, err) != 0 ||
+            stage_file(src, dst, index->deltas[i].signature, 0, &total, err) != 0)
+            goto done;
+    if (index->has_keys) {
+        if (stage_file(src, dst, index->keys.file, 0, &total, err) != 0 ||
+            stage_file(src, dst, index->keys.signature, 0, &total, err) != 0)
+            goto done;
+        /* the proofs: KEYS.KEYID.minisig */
+        prefix_len = (size_t)snprintf(prefix, sizeof prefix, "%s.", index->keys.file);
+        d = opendir(src);
+        if (d == NULL) {
+            netral_fail(err, NETRAL_E_IO, "cannot read %s: %s", src, strerror(errno));
+            goto done;
+        }
+        while ((ent = readdir(d)) != NULL) {
+            size_t n = strlen(ent->d_name);
+            if (n < REPO_NAME_BYTES && n > prefix_len + 8 && strncmp(ent->d_name, prefix, prefix_len) == 0 &&
+                strcmp(ent->d_name + n - 8, ".minisig") == 0 && strcmp(ent->d_name, index->keys.signature) != 0 &&
+                stage_file(src, dst, ent->d_name, 0, &total, err) != 0) {
+                closedir(d);
+                goto done;
+            }
+        }
+        closedir(d);
+    }
+    rc = 0;
+done:
+    free(text);
+    free(index);
     return rc;
 }
 
@@ -261,57 +304,80 @@ int update_spool_waiting(const netral_paths *paths, spool_waiting *out)
     return found;
 }
 
+/* A user's spool that holds a verified index. */
+typedef struct {
+    int64_t serial, version;
+    char name[256];
+} spool_entry;
+
+static int newest_first(const void *a, const void *b)
+{
+    const spool_entry *x = a, *y = b;
+    if (x->serial != y->serial) return x->serial < y->serial ? 1 : -1;
+    return x->version < y->version ? 1 : x->version > y->version ? -1 : 0;
+}
+
 int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err)
 {
-    char dir[NETRAL_PATH_BYTES], best[NETRAL_PATH_BYTES] = "", staged[NETRAL_PATH_BYTES], source[2100];
+    char dir[NETRAL_PATH_BYTES], staged[NETRAL_PATH_BYTES], source[SPOOL_SOURCE_MAX_BYTES + 1];
     char index_path[NETRAL_PATH_BYTES], *source_text = NULL;
-    size_t source_len = 0;
-    int64_t best_serial = -1, best_version = -1;
+    size_t source_len = 0, count = 0;
+    spool_entry *entries = calloc(SPOOL_MAX_USERS, sizeof *entries);
     netral_error first = {NETRAL_OK, ""};
     struct dirent *ent;
-    DIR *d = opendir(paths->spool_dir);
-    int rc;
+    DIR *d = NULL;
+    int rc = -1;
 
     memset(out, 0, sizeof *out);
-    if (d == NULL) return netral_fail(err, NETRAL_E_IO, "cannot read the spool %s: %s", paths->spool_dir, strerror(errno));
-    while ((ent = readdir(d)) != NULL) {
-        int64_t serial = 0, version = 0;
+    if (entries == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    d = opendir(paths->spool_dir);
+    if (d == NULL) {
+        netral_fail(err, NETRAL_E_IO, "cannot read the spool %s: %s", paths->spool_dir, strerror(errno));
+        goto done;
+    }
+    while ((ent = readdir(d)) != NULL && count < SPOOL_MAX_USERS) {
         netral_error candidate_err;
-        if (ent->d_name[0] == '.' || path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &candidate_err) != 0 ||
-            !os_is_plain_dir(dir))
+        spool_entry *e = &entries[count];
+        if (ent->d_name[0] == '.' || strlen(ent->d_name) >= sizeof e->name ||
+            path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &candidate_err) != 0 || !os_is_plain_dir(dir))
             continue;   /* the "ready" signals are files */
         if (path_join(index_path, sizeof index_path, dir, INDEX_FILE, &candidate_err) != 0 || !os_exists(index_path))
-            continue;   /* nothing spooled, or an offer under way */
-        if (spool_candidate(paths, dir, &serial, &version, &candidate_err) != 0) {
+            continue;   /* nothing spooled yet */
+        if (spool_candidate(paths, dir, &e->serial, &e->version, &candidate_err) != 0) {
             if (first.code == NETRAL_OK) first = candidate_err;
             continue;
         }
-        if (serial > best_serial || (serial == best_serial && version > best_version)) {
-            best_serial = serial;
-            best_version = version;
-            snprintf(best, sizeof best, "%s", dir);
-        }
+        strcpy(e->name, ent->d_name);
+        count++;
     }
     closedir(d);
-    if (best[0] == '\0') {
-        if (first.code != NETRAL_OK) return netral_fail(err, first.code, "%s", first.msg);
-        return netral_fail(err, NETRAL_E_NO_LIST, "nothing in the spool %s: no browser has fetched a list yet",
-                           paths->spool_dir);
+    if (count == 0) {
+        if (first.code != NETRAL_OK) netral_fail(err, first.code, "%s", first.msg);
+        else netral_fail(err, NETRAL_E_NO_LIST, "nothing in the spool %s: no browser has fetched a list yet", paths->spool_dir);
+        goto done;
     }
-    if (path_join(staged, sizeof staged, paths->data_dir, ".spool-intake", err) != 0) return -1;
-    unstage(staged);   /* what a killed run left */
-    if (stage_spool(best, staged, err) != 0) {
-        unstage(staged);
-        return -1;
+    if (path_join(staged, sizeof staged, paths->data_dir, ".spool-intake", err) != 0) goto done;
+    /* The newest first; one user's spool that does not install (files missing, too large) does
+     * not keep another's from being installed. */
+    qsort(entries, count, sizeof *entries, newest_first);
+    for (size_t i = 0; i < count && rc != 0; i++) {
+        unstage(staged);   /* what a killed run, or the candidate before, left */
+        if (path_join(dir, sizeof dir, paths->spool_dir, entries[i].name, err) != 0) break;
+        if (stage_spool(dir, staged, err) == 0) {
+            /* "source" holds the mirror the browser fetched from, for `netral status` */
+            snprintf(source, sizeof source, "%.2000s", dir);
+            if (path_join(index_path, sizeof index_path, staged, SPOOL_SOURCE_FILE, err) == 0 && os_exists(index_path) &&
+                file_read_bounded(index_path, SPOOL_SOURCE_MAX_BYTES, &source_text, &source_len, err) == 0 &&
+                memchr(source_text, '\0', source_len) == NULL)
+                snprintf(source, sizeof source, "%s", source_text);
+            free(source_text);
+            source_text = NULL;
+            rc = update_from(paths, staged, "web", source, out, err);
+        }
+        if (rc != 0 && err->code == NETRAL_E_BUSY) break;   /* another import: the next run tries again */
     }
-    /* "source" holds the mirror the browser fetched from, for `netral status` */
-    snprintf(source, sizeof source, "%s", best);
-    if (path_join(dir, sizeof dir, staged, SPOOL_SOURCE_FILE, err) == 0 &&
-        file_read_bounded(dir, SPOOL_SOURCE_MAX_BYTES, &source_text, &source_len, err) == 0 &&
-        memchr(source_text, '\0', source_len) == NULL)
-        snprintf(source, sizeof source, "%s", source_text);
-    free(source_text);
-    rc = update_from(paths, staged, "web", source, out, err);
     unstage(staged);
+done:
+    free(entries);
     return rc;
 }

@@ -233,6 +233,29 @@ describe('updates over the web: the host spools, the updater installs', () => {
     await assertAnswersFrom(a.sb, 2, { account: '@tim_v2' });
   });
 
+  test('one user\'s spool that does not install (a newer index, its files missing, junk beside it) does not keep another\'s out', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    const host = a.sb.host();
+    await sendRepository(host, a.repo);
+    await updateFromSpool(a.sb);
+    await publish(a, 2);
+    await sendRepository(host, a.repo);   // this user's spool: index serial 2, delta-1-2 with it
+    await host.close();
+    const refreshed = await a.sb.cli(['publish', '--refresh', a.repo, '-i', a.indexKey.sec, '-W']);
+    assert.equal(refreshed.status, EXIT.OK, refreshed.stderr);
+    const other = path.join(path.dirname(spoolOf(a.sb)), '4242');
+    fs.mkdirSync(other, { mode: 0o700 });
+    for (const name of ['index.json', 'index.json.minisig']) fs.copyFileSync(path.join(a.repo, name), path.join(other, name));
+    fs.writeFileSync(path.join(other, 'junk'), Buffer.alloc(1 << 20));
+    const r = await updateFromSpool(a.sb);
+    assert.equal(r.status, EXIT.OK, r.stderr);
+    assert.equal(r.result.via, 'delta');
+    assert.equal(r.result.index_serial, 2, 'installed from the spool that holds its files');
+    await assertAnswersFrom(a.sb, 2, { account: '@tim_v2' });
+    assert.equal(fs.existsSync(path.join(a.sb.dataDir, '.spool-intake')), false, 'the private copy is removed');
+  });
+
   test('a key rotation reaches the laptop over the web: the statement and its proofs are asked for', async (t) => {
     const a = await authority(t);
     await publish(a, 1);
