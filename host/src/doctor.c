@@ -457,13 +457,14 @@ static void check_updates(report *r, const netral_paths *paths)
     const cJSON *message = cJSON_IsObject(error) ? cJSON_GetObjectItemCaseSensitive(error, "message") : NULL;
     const char *from = cJSON_IsString(source) ? source->valuestring : "?";
     int64_t t;
-    if (cJSON_IsString(expires) && isotime_parse(expires->valuestring, strlen(expires->valuestring), &t) == 0 &&
-        netral_now() >= t)
+    int expired = cJSON_IsString(expires) && isotime_parse(expires->valuestring, strlen(expires->valuestring), &t) == 0 &&
+                  netral_now() >= t;
+    if (expired)
         say(r, FINDING_WARN, "updates", "check that the repository is re-signed daily and reachable from this laptop",
             "the list may be out of date since %s: no newer signed index came from %s", expires->valuestring, from);
     if (cJSON_IsString(message))
         say(r, FINDING_WARN, "updates", NULL, "the last update from %s failed: %s", from, message->valuestring);
-    else if (cJSON_IsString(expires))
+    else if (cJSON_IsString(expires) && !expired)
         say(r, FINDING_OK, "updates", NULL, "updated from %s; index valid until %s", from, expires->valuestring);
     cJSON_Delete(state);
 }

@@ -178,6 +178,9 @@ describe('updates by file', () => {
     await publish(a, 1, { validFor: 1 });
     assert.equal((await update(a.sb, a.repo)).status, EXIT.OK);
     const later = { NETRAL_NOW: '2099-01-01T00:00:00Z' };
+    // Nothing ran since: doctor warns, and says nothing is fine about the updates.
+    const frozen = JSON.parse((await a.sb.cli(['doctor', '--json'], { env: later })).stdout).findings.filter((f) => f.subject === 'updates');
+    assert.deepEqual(frozen.map((f) => f.level), ['warn'], JSON.stringify(frozen));
     const r = await update(a.sb, a.repo, later);
     assert.equal(r.status, EXIT.FAILED);
     assert.match(r.result.error.message, /index expired at .*may be out of date/);
