@@ -17,3 +17,27 @@ test('YouTube: the watch page\'s channel id is checked with the owner, but not o
   const after = page.Netral.resolve.classify(page.adapter, like, 'click');
   assert.deepEqual([...after.aliases], []);
 });
+
+test('Facebook: "Share now" in a share dialog that no judged Share button opened is never taken for a share of the page in the URL', () => {
+  for (const [name, label] of [['facebook-en', 'Share now'], ['facebook-id', 'Bagikan sekarang']]) {
+    const page = loadPage(name);
+    visit(page.window, 'https://www.facebook.com/timpemenanganmerahputih');
+    const shareNow = only(page.window.document, `div[role="dialog"] div[aria-label="${label}"]`);
+    const hit = page.Netral.resolve.classify(page.adapter, shareNow, 'click');
+    assert.equal(hit.action, 'share');
+    assert.equal(hit.target, null, `${name}: no account is known without the post that opened the dialog`);
+  }
+});
+
+test('Instagram: a double-click on the photo likes the post also when the feed sits in a page-wide <section>', () => {
+  const page = loadPage('instagram-en');
+  const { document } = page.window;
+  const feed = document.getElementById('feed');
+  const wrapper = document.createElement('section');   // the page's own wrapper, outside every post
+  feed.replaceWith(wrapper);
+  wrapper.append(feed);
+  const overlay = only(document, '#feed > article:nth-of-type(2) > div > div:nth-child(2) > [role="button"] + div');
+  const hit = page.Netral.resolve.classify(page.adapter, overlay, 'dblclick');
+  assert.equal(hit.action, 'like');
+  assert.equal(hit.target.account, '@dinas.kominfo.contoh');
+});

@@ -1,5 +1,5 @@
-// The interceptor and the warning in jsdom, with the X adapter over a small X-like page and a
-// stand-in for the service worker. "Site handler" listeners (bubble phase, as the page's
+// The interceptor and the warning in jsdom, with the X adapter over a small X-like page (and
+// the Facebook adapter over its fixture page) and a stand-in for the service worker. "Site handler" listeners (bubble phase, as the page's
 // own) record whether the action ran; the test plays the user. The warning's frame is a
 // second jsdom window running the real frame scripts (frame-harness.js).
 import { after, test } from 'node:test';
@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { contentScriptFiles, extensionRoot, pageWithScripts, readJson } from './helpers.js';
 import { FRAME_ORIGIN, FRAME_URL, frameConnector, readExtensionFile } from './frame-harness.js';
+import { pageHtml } from '../lib/fixtures.js';
 
 const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
 const MESSAGES = {
@@ -40,15 +41,17 @@ const LISTED = {
 const CLEAR = { verdict: 'clear', platform: 'x', account: '@tetangga', list: LISTED.list };
 
 /**
- * A page with the interceptor installed. `host` answers checks: {known: {account: reply},
- * answer: (target) → Promise<reply>}. `adapt` may change the X adapter; `frame` is how the
+ * A page with the interceptor installed: HTML at URL (the X-like page unless told), with the
+ * adapter of URL's site. `host` answers checks: {known: {account: reply},
+ * answer: (target) → Promise<reply>}. `adapt` may change the adapter; `frame` is how the
  * warning's frame behaves ('at once' or 'never'). Returns helpers to act and observe.
  */
 function setup({
   known = {}, answer = null, policy = {}, language = 'id', userEvents = true, effectWithinMs = 1500,
   adapt = (adapter) => adapter, frame = 'at once', readyWithinMs = 3000, forcedLanguage = true,
+  html = PAGE, url = 'https://x.com/home',
 } = {}) {
-  const dom = pageWithScripts(PAGE, 'https://x.com/home', []);
+  const dom = pageWithScripts(html, url, []);
   const { window } = dom;
   windows.push(window);
   // Keep a handle on closed shadow roots: the page's script could not, the test can.
@@ -73,7 +76,7 @@ function setup({
   const userMade = new WeakSet();
   const ran = [];
   for (const id of ['listed-like', 'clear-like', 'listed-retweet']) {
-    window.document.getElementById(id).addEventListener('click', (event) => {
+    window.document.getElementById(id)?.addEventListener('click', (event) => {
       ran.push(id);
       if (event.target.dataset.testid === 'like') event.target.dataset.testid = 'unlike';
     });
@@ -87,7 +90,7 @@ function setup({
   });
   Netral.interceptor.createInterceptor({
     window,
-    adapter: adapt(Netral.sites.forHost('x.com')),
+    adapter: adapt(Netral.sites.forHost(new URL(url).hostname)),
     verdicts,
     warnings,
     settings: () => ({ policy: Netral.policy.fromManaged(policy), language }),
@@ -109,6 +112,7 @@ function setup({
     frames,
     warnings,
     click: (id) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.getElementById(id)),
+    press: (selector) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.querySelector(selector)),
     key: (key, target) => user(new window.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, composed: true }), target),
     /** The warning as the user sees it: the frame's card while our dialog is open, or null. */
     dialog: () => {
@@ -335,6 +339,48 @@ test('after going on at the repost button, the repost menu that opens outside th
   page.click('confirm');
   assert.deepEqual(menuItems, ['confirm']);
   assert.equal(page.dialog(), null);
+});
+
+// Facebook's share dialog opens outside the post, and names neither the post nor its author.
+const FACEBOOK_LISTED = { ...LISTED, platform: 'facebook', account: '@timpemenanganmerahputih' };
+const SHARE_OF_PAGE_POST = '[data-pagelet="FeedUnit_0"] div[aria-label="Send this to friends or post it on your profile."]';
+const SHARE_NOW = 'div[role="dialog"][aria-label="Share"] div[aria-label="Share now"]';
+
+function facebookFeed(options) {
+  const page = setup({ html: pageHtml('facebook-en'), ...options });
+  const shared = [];
+  page.window.document.querySelector(SHARE_NOW).addEventListener('click', () => shared.push('share now'));
+  return { ...page, shared };
+}
+
+test('Facebook: after going on at a post\'s Share, the share dialog\'s "Share now" shares it without a second warning', async () => {
+  // On the Page's own URL, where the dialog (outside the post) was taken for a share of the page.
+  const page = facebookFeed({ url: 'https://www.facebook.com/timpemenanganmerahputih', known: { '@timpemenanganmerahputih': FACEBOOK_LISTED } });
+  page.press(SHARE_OF_PAGE_POST);
+  await page.settle();
+  assert.match(page.dialog().textContent, /@timpemenanganmerahputih/);
+  buttonLabelled(page.dialog(), 'proceed').click();
+  await page.settle();
+  page.press(SHARE_NOW);
+  await page.settle();
+  assert.equal(page.dialog(), null, 'no second warning');
+  assert.deepEqual(page.shared, ['share now']);
+});
+
+test('Facebook: on the home feed, "Share now" after a Share that was not warned about is judged as a share of that post', async () => {
+  // The host did not answer in time for the Share button (failMode open let it go); by "Share now" it does.
+  const replies = [{ verdict: 'unavailable', reason: 'timeout' }, FACEBOOK_LISTED];
+  const page = facebookFeed({ url: 'https://www.facebook.com/', answer: async () => replies.shift() });
+  page.press(SHARE_OF_PAGE_POST);
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  page.press(SHARE_NOW);
+  await page.settle();
+  await page.settle();
+  assert.deepEqual(page.shared, [], 'held');
+  assert.match(page.dialog().textContent, /@timpemenanganmerahputih/);
+  assert.deepEqual(page.asked.map(({ action, account }) => `${action} ${account}`),
+    ['share @timpemenanganmerahputih', 'share @timpemenanganmerahputih']);
 });
 
 test('a follow is caught when the list names the account by handle while the button carries its id', async () => {

@@ -1,7 +1,8 @@
 // Facebook. Labels are aria-labels or texts, in English and Indonesian. Links carry
 // tracking parameters; only id= (profile.php, permalink.php) names an account. In a group
 // post the author's link is /groups/NAME/user/ID/; the group is only the post's context.
-// The reaction picker opens, on hover, in a layer outside the post.
+// The reaction picker opens, on hover, and the share dialog, on Share, in layers outside the
+// post; they act for the post whose control opened them.
 (function attach(root) {
   'use strict';
 
@@ -24,10 +25,12 @@
       // The picker: Like is a like, the other six are reactions, on the post that opened it.
       { action: 'like', selector: `[role="dialog"] ${CONTROL}`, text: '^(like|suka)$', account: [{ scope: 'context' }] },
       { action: 'react', selector: `[role="dialog"] ${CONTROL}`, text: `^(${REACTIONS})$`, account: [{ scope: 'context' }] },
+      // The share dialog's "Share now" shares the post that opened it; the page's URL never says which.
+      { action: 'share', selector: `[role="dialog"] ${CONTROL}`, text: '^(share now|bagikan sekarang)$', account: [{ scope: 'context' }] },
       { action: 'like', selector: CONTROL, text: '^(like|suka)\\b', opensContext: 'hover' },
       { action: 'reply', selector: CONTROL, text: '^(reply|balas)$' },
       { action: 'comment', selector: CONTROL, text: '^(leave a comment|comment|beri komentar|komentari)\\b' },
-      { action: 'share', selector: CONTROL, text: '^(send this to friends|kirim ini ke teman|share|bagikan)\\b' },
+      { action: 'share', selector: CONTROL, text: '^(send this to friends|kirim ini ke teman|share|bagikan)\\b', opensContext: true },
       { action: 'follow', selector: CONTROL, text: '^(follow|ikuti)\\b', account: [{ scope: 'nearest', find: PAGE_LINK }, { scope: 'location' }] },
       {
         action: 'join',

@@ -23,8 +23,14 @@
       { action: 'follow', selector: CONTROL, text: '^(follow|ikuti|follow back|ikuti balik)$', account: [...NEAREST_PROFILE, { scope: 'location' }] },
       { action: 'comment', selector: `form ${CONTROL.split(', ').join(', form ')}`, text: '^(post|kirim)$' },
       { action: 'comment', event: 'enter', selector: 'form textarea, article textarea' },
-      // A double-click on the photo or video likes the post.
-      { action: 'like', event: 'dblclick', selector: 'article img, article video, article [role="button"]', unless: 'a, header, section, form' },
+      // A double-click on the photo or video likes the post. The feed covers each photo with an
+      // empty div, the next sibling of the photo's container: that is where the click lands.
+      {
+        action: 'like',
+        event: 'dblclick',
+        selector: 'article img, article video, article [role="button"], article div:has(> img, > video) + div:empty',
+        unless: 'a, article header, article section, form',   // the post's own bars, not a page's wrapper
+      },
     ],
   });
 })(globalThis);

@@ -4,6 +4,8 @@
   'use strict';
 
   const TWEET = 'article[data-testid="tweet"]';
+  // A quoted post has no action bar of its own: a card around one is the post's body.
+  const QUOTED = `${TWEET} div[role="link"]:not(:has([data-testid="reply"], [data-testid="retweet"], [data-testid="unretweet"], [data-testid="like"], [data-testid="unlike"]))`;
   const AUTHOR_IN_POST = [
     { find: '[data-testid="User-Name"] a[href]' },
     { find: '[data-testid^="UserAvatar-Container-"]', attr: 'data-testid', pattern: '^UserAvatar-Container-(.+)$', prefix: '@' },
@@ -23,7 +25,7 @@
     hosts: ['x.com', 'twitter.com'],
     posts: [
       // A quoted post inside a post: acting inside it targets the quoted author.
-      { selector: `${TWEET} div[role="link"]`, has: '[data-testid="User-Name"]' },
+      { selector: QUOTED, has: '[data-testid="User-Name"]' },
       TWEET,
     ],
     authors: AUTHOR_IN_POST,
