@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "fileio.h"
+#include "json.h"
 #include "minisign.h"
 #include "os.h"
 #include "update_state.h"
@@ -249,13 +250,14 @@ static int need_proofs(spool *sp, const spool_need *statement, netral_error *err
     size_t len = 0;
     cJSON *o = NULL;
     const cJSON *add, *entry;
+    json_problem problem;
     int rc = -1;
     if (path_join(path, sizeof path, sp->dir, statement->name, err) != 0 ||
         file_read_bounded(path, MAX_KEY_STATEMENT_BYTES, &text, &len, err) != 0)
         return -1;
-    o = cJSON_ParseWithLength(text, len);
+    o = json_parse_exact(text, len, &problem);
     add = cJSON_GetObjectItemCaseSensitive(o, "add");
-    if (o == NULL) {
+    if (o == NULL || problem != JSON_OK) {
         netral_fail(err, NETRAL_E_FORMAT, "%s is not JSON", statement->name);
         goto done;
     }
