@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SYSTEM = ['/usr', '/etc', '/proc', '/sys', '/dev', '/lib', '/lib64', '/bin', '/sbin', '/run',
-  '/var/lib/netral', '/var/lib/dpkg', '/var/cache/debconf', '/var/log'];
+  '/var/lib/netral', '/var/spool/netral', '/var/lib/dpkg', '/var/cache/debconf', '/var/log'];
 
 const allowedRoots = [
   repoRoot,
