@@ -84,7 +84,10 @@ int cli_update(int argc, char **argv)
         return EXIT_FAILED;
     }
     if (!json) {
-        if (strcmp(result.via, "current") == 0)
+        if (strcmp(result.via, "behind") == 0)
+            printf("This repository (index %lld) is behind the index the other way in brought; list version %lld "
+                   "stays installed.\n", (long long)result.index_serial, (long long)result.list_version);
+        else if (strcmp(result.via, "current") == 0)
             printf("List version %lld is current (index %lld).\n", (long long)result.list_version,
                    (long long)result.index_serial);
         else

@@ -196,6 +196,12 @@ int spool_offer(spool *sp, const char *index, size_t index_len, const char *sig,
     if (strlen(source) > SPOOL_SOURCE_MAX_BYTES) return netral_fail(err, NETRAL_E_TOO_LARGE, "the source is too long");
     if (repo_index_accept(sp->paths, index, index_len, sig, sig_len, &sp->index, err) != 0) return -1;
     update_memory_read(sp->paths, &memory);
+    if (update_memory_behind(&memory, "web", sp->index.serial, sp->index.list_version, installed->version)) {
+        out->current = 1;   /* a folder brought a newer index: nothing to fetch, nothing to spool */
+        out->list_version = installed->version;
+        out->index_serial = sp->index.serial;
+        return 0;
+    }
     if (repo_index_judge(&sp->index, memory.index_serial, installed->version, netral_now(), err) != 0) return -1;
     if (open_dirs(sp, err) != 0) goto done;
     sp->index_text = malloc(index_len + 1);

@@ -31,5 +31,13 @@ void update_memory_read(const netral_paths *paths, update_memory *out)
     out->delta_refused_to = whole_number(o, "delta_refused_to");
     copy_text(o, "last_success", out->last_success, sizeof out->last_success);
     copy_text(o, "index_expires", out->index_expires, sizeof out->index_expires);
+    copy_text(o, "how", out->how, sizeof out->how);
     cJSON_Delete(o);
+}
+
+int update_memory_behind(const update_memory *memory, const char *how, int64_t serial, int64_t list_version,
+                         int64_t installed)
+{
+    return memory->how[0] != '\0' && strcmp(memory->how, how) != 0 && serial < memory->index_serial &&
+           list_version <= installed;
 }

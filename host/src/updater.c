@@ -149,6 +149,12 @@ static int update_from(const netral_paths *paths, const char *dir, const char *h
     out->index_serial = index->serial;
     out->index_expires = index->expires;
     installed(paths, &out->from_version, digest);
+    if (update_memory_behind(&memory, how, index->serial, index->list_version, out->from_version)) {
+        out->via = "behind";   /* nothing recorded: the way that brought the newer index stays the one shown */
+        out->list_version = out->from_version;
+        free(index);
+        return 0;
+    }
     if (repo_index_judge(index, memory.index_serial, out->from_version, netral_now(), err) != 0) goto done;
     /* A key statement first: the list may be signed by a key it adds. */
     if (index->has_keys &&

@@ -12,7 +12,8 @@
 typedef struct {
     int64_t from_version, list_version;   /* before and after */
     int64_t index_serial, index_expires;
-    const char *via;                      /* "delta", "full" or "current" (nothing to do) */
+    const char *via;                      /* "delta", "full", "current" (nothing to do) or "behind" (the
+                                             other way in brought a newer index: update_state.h) */
     char delta_problem[NETRAL_ERROR_MSG_BYTES];   /* why a delta was not used, when one was offered */
 } update_result;
 

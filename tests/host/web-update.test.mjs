@@ -256,6 +256,42 @@ describe('updates over the web: the host spools, the updater installs', () => {
     assert.equal(fs.existsSync(path.join(a.sb.dataDir, '.spool-intake')), false, 'the private copy is removed');
   });
 
+  test('a folder and the web on one laptop: the way that is behind is neither installed nor an error', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    const copy = (name) => {
+      const dir = a.sb.file(name);
+      fs.cpSync(a.repo, dir, { recursive: true });
+      return dir;
+    };
+    const folderAt1 = copy('folder-1');
+    await publish(a, 2);
+    const webAt2 = copy('web-2');
+    const host = a.sb.host();
+    await sendRepository(host, webAt2);
+    assert.equal((await updateFromSpool(a.sb)).result.via, 'full');
+    // The folder, copied before list 2: behind the web.
+    const behind = await a.sb.cli(['update', '--from', folderAt1]);
+    assert.equal(behind.status, EXIT.OK, behind.stderr);
+    assert.match(behind.stdout, /is behind the index the other way in brought; list version 2 stays installed/);
+    const status = await a.sb.cli(['status']);
+    assert.match(status.stdout, /Updates: +from https:\/\/lists\.example\/netral\/ \(web\)/);
+    assert.doesNotMatch(status.stdout, /error|older/i);
+    // Now the folder is ahead, and the web mirror lags.
+    await publish(a, 3);
+    const ahead = await a.sb.cli(['update', '--from', a.repo, '--json']);
+    assert.equal(JSON.parse(ahead.stdout).via, 'delta');
+    const lagging = await host.request({ id: 5, ...offerOf(webAt2) });
+    assert.equal(lagging.error, undefined, JSON.stringify(lagging));
+    assert.equal(lagging.state, 'current');
+    assert.equal(lagging.list_version, 3);
+    await host.close();
+    assert.equal((await updateFromSpool(a.sb)).result.via, 'behind', 'the spool still holds list 2: behind, no error');
+    await assertAnswersFrom(a.sb, 3, { account: '@tim_v3' });
+    const doctor = JSON.parse((await a.sb.cli(['doctor', '--json'])).stdout).findings.filter((f) => f.subject === 'updates');
+    assert.deepEqual(doctor.map((f) => f.level), ['ok'], JSON.stringify(doctor));
+  });
+
   test('a key rotation reaches the laptop over the web: the statement and its proofs are asked for', async (t) => {
     const a = await authority(t);
     await publish(a, 1);
