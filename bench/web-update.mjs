@@ -27,7 +27,7 @@ const ROUNDS = Number(options.rounds ?? (quick ? 2 : 3));
 
 const { extensionIdFromKey, launchChromium } = await import('../tests/e2e/lib/chromium.js');
 const { startFixtureServer } = await import('../tests/e2e/lib/fixture-server.js');
-const { makeCertificate } = await import('../tests/e2e/lib/certificate.js');
+const { makeCertificate, trustInBrowserHome } = await import('../tests/e2e/lib/certificate.js');
 const { startMirror } = await import('../tests/e2e/lib/mirror-server.js');
 const { canWriteChromiumPolicy, setChromiumPolicy, waitForManagedPolicy } = await import('../tests/e2e/lib/policy.js');
 const { build } = await import('../extension/tools/build.mjs');
@@ -78,13 +78,9 @@ async function main() {
   const manifest = JSON.parse(fs.readFileSync(path.join(extension.chromium, 'manifest.json'), 'utf8'));
   const policy = { listUrl: [mirror.url], updateIntervalMinutes: 10080 };
   cleanups.push(setChromiumPolicy(extensionIdFromKey(manifest.key), policy));
-  // The browser trusts the mirror's certificate (an NSS database in its HOME), so that its HTTP
-  // cache works as on a laptop (responses with certificate errors are never cached).
+  // The browser trusts the mirror's certificate, so that its HTTP cache works as on a laptop.
   const home = path.join(scratch, 'home');
-  const nss = `sql:${path.join(home, '.pki', 'nssdb')}`;
-  fs.mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true });
-  run('certutil', ['-d', nss, '-N', '--empty-password']);
-  run('certutil', ['-d', nss, '-A', '-t', 'P,,', '-n', 'mirror', '-i', path.join(certDir, 'server.crt')]);
+  trustInBrowserHome(home, certDir);
   const chromium = await launchChromium({
     extensionDir: extension.chromium, profileDir: path.join(scratch, 'profile'), port: fixtures.port,
     hostWrapper: wrapper, extraEnv: { HOME: home },

@@ -178,6 +178,15 @@ done:
 }
 
 /* BLAKE2b-512 and size of DIR/NAME, reading at most LIMIT bytes (then *too_long is set). */
+size_t repo_index_files(const repo_index *index, const repo_file *out[REPO_INDEX_MAX_FILES])
+{
+    size_t n = 0;
+    out[n++] = &index->list;
+    if (index->has_keys) out[n++] = &index->keys;
+    for (size_t i = 0; i < index->delta_count; i++) out[n++] = &index->deltas[i];
+    return n;
+}
+
 int repo_index_accept(const netral_paths *paths, const char *text, size_t len, const char *sig_text, size_t sig_len,
                       repo_index *out, netral_error *err)
 {

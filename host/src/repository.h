@@ -44,6 +44,11 @@ typedef struct {
 
 int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error *err);
 
+#define REPO_INDEX_MAX_FILES (2 + MAX_INDEX_DELTAS)
+/* The files INDEX names (each with its signature): the list, the key statement when there is one,
+ * the deltas. Their count, into OUT. */
+size_t repo_index_files(const repo_index *index, const repo_file *out[REPO_INDEX_MAX_FILES]);
+
 /* Verifies TEXT against the signature SIG_TEXT with a trusted key of any role; KEY_ID gets the
  * signer's id. */
 int repo_index_verify(const trusted_keys *keys, const char *text, size_t len, const char *sig_text, size_t sig_len,

@@ -107,13 +107,12 @@ static int open_dirs(spool *sp, netral_error *err)
 static int keeps(const spool *sp, const char *name)
 {
     static const char *const own[] = {INDEX_FILE, INDEX_FILE ".minisig", SPOOL_SOURCE_FILE, NULL};
-    const repo_index *ix = &sp->index;
+    const repo_file *files[REPO_INDEX_MAX_FILES];
+    size_t count = repo_index_files(&sp->index, files);
     for (const char *const *k = own; *k != NULL; k++)
         if (strcmp(name, *k) == 0) return 1;
-    if (strcmp(name, ix->list.file) == 0 || strcmp(name, ix->list.signature) == 0) return 1;
-    if (ix->has_keys && (strcmp(name, ix->keys.file) == 0 || strcmp(name, ix->keys.signature) == 0)) return 1;
-    for (size_t i = 0; i < ix->delta_count; i++)
-        if (strcmp(name, ix->deltas[i].file) == 0 || strcmp(name, ix->deltas[i].signature) == 0) return 1;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(name, files[i]->file) == 0 || strcmp(name, files[i]->signature) == 0) return 1;
     for (size_t i = 0; i < sp->need_count; i++)
         if (strcmp(name, sp->needs[i].name) == 0) return 1;
     return 0;

@@ -215,8 +215,9 @@ static int stage_file(const char *src, const char *dst, const char *name, int re
 static int stage_spool(const char *src, const char *dst, netral_error *err)
 {
     char why[NETRAL_ERROR_MSG_BYTES], path[NETRAL_PATH_BYTES], prefix[REPO_NAME_BYTES + 1];
+    const repo_file *files[REPO_INDEX_MAX_FILES];
     char *text = NULL;
-    size_t len = 0, prefix_len;
+    size_t len = 0, prefix_len, count;
     uint64_t total = 0;
     repo_index *index = malloc(sizeof *index);
     struct dirent *ent;
@@ -231,18 +232,13 @@ static int stage_spool(const char *src, const char *dst, netral_error *err)
         stage_file(src, dst, SPOOL_SOURCE_FILE, 0, &total, err) != 0 || path_join(path, sizeof path, dst, INDEX_FILE, err) != 0 ||
         file_read_bounded(path, MAX_INDEX_BYTES, &text, &len, err) != 0 || repo_index_parse(text, len, index, err) != 0)
         goto done;   /* its names only: update_from verifies the copy */
-    if (stage_file(src, dst, index->list.file, 0, &total, err) != 0 ||
-        stage_file(src, dst, index->list.signature, 0, &total, err) != 0)
-        goto done;
-    for (size_t i = 0; i < index->delta_count; i++)
-        if (stage_file(src, dst, index->deltas[i].file, 0, &total, err) != 0 ||
-            stage_file(src, dst, index->deltas[i].signature, 0, &total, err) != 0)
+    count = repo_index_files(index, files);
+    for (size_t i = 0; i < count; i++)
+        if (stage_file(src, dst, files[i]->file, 0, &total, err) != 0 ||
+            stage_file(src, dst, files[i]->signature, 0, &total, err) != 0)
             goto done;
     if (index->has_keys) {
-        if (stage_file(src, dst, index->keys.file, 0, &total, err) != 0 ||
-            stage_file(src, dst, index->keys.signature, 0, &total, err) != 0)
-            goto done;
-        /* the proofs: KEYS.KEYID.minisig */
+        /* the statement's proofs, which it names itself: KEYS.KEYID.minisig */
         prefix_len = (size_t)snprintf(prefix, sizeof prefix, "%s.", index->keys.file);
         d = opendir(src);
         if (d == NULL) {
@@ -281,38 +277,10 @@ static void unstage(const char *dir)
     (void)rmdir(dir);
 }
 
-int update_spool_waiting(const netral_paths *paths, spool_waiting *out)
-{
-    char dir[NETRAL_PATH_BYTES], index_path[NETRAL_PATH_BYTES];
-    update_memory memory;
-    struct dirent *ent;
-    struct stat st;
-    DIR *d = opendir(paths->spool_dir);
-    int found = 0;
-    memset(out, 0, sizeof *out);
-    if (d == NULL) return 0;
-    update_memory_read(paths, &memory);
-    while ((ent = readdir(d)) != NULL) {
-        int64_t serial = 0, version = 0;
-        netral_error ignored;
-        if (ent->d_name[0] == '.' || path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &ignored) != 0 ||
-            !os_is_plain_dir(dir) || path_join(index_path, sizeof index_path, dir, INDEX_FILE, &ignored) != 0 ||
-            stat(index_path, &st) != 0 || spool_candidate(paths, dir, &serial, &version, &ignored) != 0)
-            continue;
-        if (serial <= memory.index_serial || (found && serial <= out->index_serial)) continue;
-        found = 1;
-        out->index_serial = serial;
-        out->list_version = version;
-        out->since = (int64_t)st.st_mtime;
-        snprintf(out->dir, sizeof out->dir, "%s", dir);
-    }
-    closedir(d);
-    return found;
-}
-
 /* A user's spool that holds a verified index. */
 typedef struct {
     int64_t serial, version;
+    int64_t since;   /* the index file's time */
     char name[256];
 } spool_entry;
 
@@ -323,40 +291,73 @@ static int newest_first(const void *a, const void *b)
     return x->version < y->version ? 1 : x->version > y->version ? -1 : 0;
 }
 
+/* The users' spools that hold a verified index, newest first, at most MAX of them; FIRST gets
+ * why the first one that does not verify was refused. -1 when the spool cannot be read. */
+static int list_spools(const netral_paths *paths, spool_entry *entries, size_t max, size_t *count,
+                       netral_error *first, netral_error *err)
+{
+    char dir[NETRAL_PATH_BYTES], index_path[NETRAL_PATH_BYTES];
+    struct dirent *ent;
+    struct stat st;
+    DIR *d = opendir(paths->spool_dir);
+    *count = 0;
+    first->code = NETRAL_OK;
+    if (d == NULL) return netral_fail(err, NETRAL_E_IO, "cannot read the spool %s: %s", paths->spool_dir, strerror(errno));
+    while ((ent = readdir(d)) != NULL && *count < max) {
+        netral_error candidate_err;
+        spool_entry *e = &entries[*count];
+        if (ent->d_name[0] == '.' || strlen(ent->d_name) >= sizeof e->name ||
+            path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &candidate_err) != 0 || !os_is_plain_dir(dir))
+            continue;   /* the "ready" signals are files */
+        if (path_join(index_path, sizeof index_path, dir, INDEX_FILE, &candidate_err) != 0 || stat(index_path, &st) != 0)
+            continue;   /* nothing spooled yet */
+        if (spool_candidate(paths, dir, &e->serial, &e->version, &candidate_err) != 0) {
+            if (first->code == NETRAL_OK) *first = candidate_err;
+            continue;
+        }
+        e->since = (int64_t)st.st_mtime;
+        strcpy(e->name, ent->d_name);
+        (*count)++;
+    }
+    closedir(d);
+    qsort(entries, *count, sizeof *entries, newest_first);
+    return 0;
+}
+
+int update_spool_waiting(const netral_paths *paths, spool_waiting *out)
+{
+    spool_entry *entries = calloc(SPOOL_MAX_USERS, sizeof *entries);
+    netral_error first, ignored;
+    update_memory memory;
+    size_t count = 0;
+    int found = 0;
+    memset(out, 0, sizeof *out);
+    if (entries == NULL) return 0;
+    update_memory_read(paths, &memory);
+    if (list_spools(paths, entries, SPOOL_MAX_USERS, &count, &first, &ignored) == 0 && count > 0 &&
+        entries[0].serial > memory.index_serial &&
+        path_join(out->dir, sizeof out->dir, paths->spool_dir, entries[0].name, &ignored) == 0) {
+        out->index_serial = entries[0].serial;
+        out->list_version = entries[0].version;
+        out->since = entries[0].since;
+        found = 1;
+    }
+    free(entries);
+    return found;
+}
+
 int update_from_spool(const netral_paths *paths, update_result *out, netral_error *err)
 {
     char dir[NETRAL_PATH_BYTES], staged[NETRAL_PATH_BYTES], source[SPOOL_SOURCE_MAX_BYTES + 1];
     char index_path[NETRAL_PATH_BYTES], *source_text = NULL;
     size_t source_len = 0, count = 0;
     spool_entry *entries = calloc(SPOOL_MAX_USERS, sizeof *entries);
-    netral_error first = {NETRAL_OK, ""};
-    struct dirent *ent;
-    DIR *d = NULL;
+    netral_error first;
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     if (entries == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
-    d = opendir(paths->spool_dir);
-    if (d == NULL) {
-        netral_fail(err, NETRAL_E_IO, "cannot read the spool %s: %s", paths->spool_dir, strerror(errno));
-        goto done;
-    }
-    while ((ent = readdir(d)) != NULL && count < SPOOL_MAX_USERS) {
-        netral_error candidate_err;
-        spool_entry *e = &entries[count];
-        if (ent->d_name[0] == '.' || strlen(ent->d_name) >= sizeof e->name ||
-            path_join(dir, sizeof dir, paths->spool_dir, ent->d_name, &candidate_err) != 0 || !os_is_plain_dir(dir))
-            continue;   /* the "ready" signals are files */
-        if (path_join(index_path, sizeof index_path, dir, INDEX_FILE, &candidate_err) != 0 || !os_exists(index_path))
-            continue;   /* nothing spooled yet */
-        if (spool_candidate(paths, dir, &e->serial, &e->version, &candidate_err) != 0) {
-            if (first.code == NETRAL_OK) first = candidate_err;
-            continue;
-        }
-        strcpy(e->name, ent->d_name);
-        count++;
-    }
-    closedir(d);
+    if (list_spools(paths, entries, SPOOL_MAX_USERS, &count, &first, err) != 0) goto done;
     if (count == 0) {
         if (first.code != NETRAL_OK) netral_fail(err, first.code, "%s", first.msg);
         else netral_fail(err, NETRAL_E_NO_LIST, "nothing in the spool %s: no browser has fetched a list yet", paths->spool_dir);
@@ -365,7 +366,6 @@ int update_from_spool(const netral_paths *paths, update_result *out, netral_erro
     if (path_join(staged, sizeof staged, paths->data_dir, ".spool-intake", err) != 0) goto done;
     /* The newest first; one user's spool that does not install (files missing, too large) does
      * not keep another's from being installed. */
-    qsort(entries, count, sizeof *entries, newest_first);
     for (size_t i = 0; i < count && rc != 0; i++) {
         unstage(staged);   /* what a killed run, or the candidate before, left */
         if (path_join(dir, sizeof dir, paths->spool_dir, entries[i].name, err) != 0) break;

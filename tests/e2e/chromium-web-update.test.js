@@ -5,10 +5,9 @@
 // mirror is refused while the installed list keeps answering.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeCertificate } from './lib/certificate.js';
+import { makeCertificate, trustInBrowserHome } from './lib/certificate.js';
 import { fileDeadline, hold } from './lib/lifetime.js';
 import { startMirror } from './lib/mirror-server.js';
 import { canWriteChromiumPolicy } from './lib/policy.js';
@@ -36,16 +35,9 @@ before(async () => {
   fs.mkdirSync(certDir);
   mirror = await startMirror(makeCertificate(certDir, ['netral-mirror.test']), repo);
   forgetMirror = hold(`list mirror ${mirror.url}`, () => mirror.closeNow());
-  // Chromium trusts the mirror's certificate (an NSS database in the browser's own HOME): a
-  // response with a certificate error is never cached, so --ignore-certificate-errors alone
-  // would hide whether the index is asked for conditionally.
+  // Chromium trusts the mirror's certificate, so that the test sees its HTTP cache at work.
   browserHome = path.join(env.dir, 'browser-home');
-  const nss = `sql:${path.join(browserHome, '.pki', 'nssdb')}`;
-  fs.mkdirSync(path.join(browserHome, '.pki', 'nssdb'), { recursive: true });
-  for (const args of [['-N', '--empty-password'], ['-A', '-t', 'P,,', '-n', 'netral-mirror', '-i', path.join(certDir, 'server.crt')]]) {
-    const r = spawnSync('certutil', ['-d', nss, ...args], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `certutil ${args[0]}: ${r.stderr}`);
-  }
+  trustInBrowserHome(browserHome, certDir);
 });
 
 after(async () => {

@@ -60,6 +60,19 @@ function run(command, args, { must = true, env = systemEnv(), cwd } = {}) {
   return result;
 }
 
+/** The authority signs list VERSION (the e2e entries) and publishes it to SCRATCH/repository. */
+function publishVersion(scratch, version, issued) {
+  const secret = path.join(scratch, 'authority.key');
+  const repo = path.join(scratch, 'repository');
+  const list = path.join(scratch, `list-${version}.jsonl`);
+  const header = { format: 'netral-list', format_version: 1, version, issued,
+    expires: LIST_EXPIRES, issuer: ISSUER, elections: ['Pilkada Uji 2026'] };
+  fs.writeFileSync(list, `${[header, ...LIST_ENTRIES].map((line) => JSON.stringify(line)).join('\n')}\n`);
+  run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
+  run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
+  return repo;
+}
+
 function doctor(extra = {}) {
   const result = run('/usr/bin/netral', ['doctor', '--json'], { must: false, env: systemEnv(extra) });
   const report = JSON.parse(result.stdout);
@@ -240,14 +253,7 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     const exec = /^ExecStart=(.*)$/m.exec(service)[1];
 
     // The authority publishes version 8; IT names the folder in /etc/netral/update.conf.
-    const secret = path.join(scratch, 'authority.key');
-    const repo = path.join(scratch, 'repository');
-    const list = path.join(scratch, 'list-8.jsonl');
-    const header = { format: 'netral-list', format_version: 1, version: 8, issued: '2026-11-02T00:00:00Z',
-      expires: LIST_EXPIRES, issuer: ISSUER, elections: ['Pilkada Uji 2026'] };
-    fs.writeFileSync(list, `${[header, ...LIST_ENTRIES].map((line) => JSON.stringify(line)).join('\n')}\n`);
-    run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
-    run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
+    const repo = publishVersion(scratch, 8, '2026-11-02T00:00:00Z');
     fs.writeFileSync(UPDATE_CONF, `NETRAL_UPDATE_DIR=${repo}\n`);
     try {
       const conf = Object.fromEntries(fs.readFileSync(UPDATE_CONF, 'utf8').trim().split('\n').map((l) => l.split('=')));
@@ -270,14 +276,7 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     assert.match(fs.readFileSync('/usr/lib/systemd/system/netral-spool.path', 'utf8'), /^PathChanged=\/var\/spool\/netral$/m);
 
     // The authority publishes version 9 (a delta from 8) to the repository of the test above.
-    const secret = path.join(scratch, 'authority.key');
-    const repo = path.join(scratch, 'repository');
-    const list = path.join(scratch, 'list-9.jsonl');
-    const header = { format: 'netral-list', format_version: 1, version: 9, issued: '2026-11-03T00:00:00Z',
-      expires: LIST_EXPIRES, issuer: ISSUER, elections: ['Pilkada Uji 2026'] };
-    fs.writeFileSync(list, `${[header, ...LIST_ENTRIES].map((line) => JSON.stringify(line)).join('\n')}\n`);
-    run('/usr/bin/netral', ['sign', '-W', '-s', secret, '-m', list]);
-    run('/usr/bin/netral', ['publish', repo, list, '-s', secret, '-W']);
+    const repo = publishVersion(scratch, 9, '2026-11-03T00:00:00Z');
 
     // The installed host, started as an ordinary user (nobody) as a browser would: what the
     // extension would send, in one go.
