@@ -3,10 +3,13 @@
 //   node extension/tools/build.mjs [OUT_DIR]      (default: build/extension)
 // gives OUT_DIR/chromium and OUT_DIR/firefox, each with its manifest.json and a copy of
 // _locales/, src/ and managed_schema.json. manifest/base.json holds what both share, plus
-// a "chromium" and a "firefox" section merged into the respective manifest.
+// a "chromium" and a "firefox" section merged into the respective manifest. The site rules,
+// extension/rules/netral-sites.json, are checked (src/content/site-rules.js) and written as
+// the content script src/content/sites/bundled.js; a document with a fault stops the build.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 const extensionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BROWSERS = ['chromium', 'firefox'];
@@ -19,7 +22,36 @@ export function manifestFor(browser) {
   return { ...base, ...specific };
 }
 
+export const BUNDLED_RULES_SCRIPT = 'src/content/sites/bundled.js';
+const RULES_FILE = path.join(extensionDir, 'rules', 'netral-sites.json');
+
+/** Netral.siteRules and Netral.account as the content scripts have them, in a bare context. */
+export function loadSiteRules() {
+  const context = vm.createContext({ console, URL });
+  for (const file of ['src/common/account.js', 'src/content/site-rules.js']) {
+    vm.runInContext(fs.readFileSync(path.join(extensionDir, file), 'utf8'), context, { filename: file });
+  }
+  return context.Netral.siteRules;
+}
+
+/** The bundled rules document, checked (all but its selectors, which need a DOM: the tests check those). */
+export function bundledRules() {
+  const document = JSON.parse(fs.readFileSync(RULES_FILE, 'utf8'));
+  const siteRules = loadSiteRules();
+  const result = siteRules.compile(document, { extensionVersion: manifestFor(BROWSERS[0]).version });
+  if (!result.ok) throw new Error(`${path.relative(process.cwd(), RULES_FILE)} is refused:\n${siteRules.describe(result.errors)}`);
+  return document;
+}
+
+/** The content script that loads the bundled rules. */
+export function bundledRulesScript() {
+  const document = bundledRules();
+  return '// Made by extension/tools/build.mjs from extension/rules/netral-sites.json: edit that, not this.\n'
+    + `globalThis.Netral.sites.load(${JSON.stringify(document)}, { bundled: true });\n`;
+}
+
 export function build(outDir) {
+  const rulesScript = bundledRulesScript();
   for (const browser of BROWSERS) {
     const dir = path.join(outDir, browser);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -27,6 +59,7 @@ export function build(outDir) {
     for (const entry of COPIED) {
       fs.cpSync(path.join(extensionDir, entry), path.join(dir, entry), { recursive: true });
     }
+    fs.writeFileSync(path.join(dir, BUNDLED_RULES_SCRIPT), rulesScript);
     fs.writeFileSync(path.join(dir, 'manifest.json'), `${JSON.stringify(manifestFor(browser), null, 2)}\n`);
   }
   return Object.fromEntries(BROWSERS.map((browser) => [browser, path.join(outDir, browser)]));

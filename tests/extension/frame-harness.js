@@ -1,20 +1,14 @@
 // The warning's frame for the jsdom tests: each frame the content script adds gets a second
 // jsdom window that runs the real frame scripts (src/warning/), joined to the content script
 // by a pair of ports that deliver like a MessageChannel does (a structured clone, later).
-import fs from 'node:fs';
-import path from 'node:path';
 import { JSDOM } from 'jsdom';
-import { extensionRoot } from './helpers.js';
+import { readExtensionFile } from './helpers.js';
+
+export { readExtensionFile };
 
 export const FRAME_URL = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/src/warning/warning.html';
 export const FRAME_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const FRAME_SCRIPTS = ['src/common/strings.js', 'src/warning/frame.js'];
-
-const sources = new Map();
-export function readExtensionFile(file) {
-  if (!sources.has(file)) sources.set(file, fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
-  return sources.get(file);
-}
 
 /** Two connected ports: what one posts arrives at the other's onmessage, cloned, in a microtask. */
 export function portPair() {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
+import { BUNDLED_RULES_SCRIPT, bundledRulesScript } from '../../extension/tools/build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -12,6 +13,16 @@ export const extensionRoot = path.join(repoRoot, 'extension');
 
 export function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+const sources = new Map();
+/** An extension file as the built extension has it (the bundled rules' script is made by the build). */
+export function readExtensionFile(file) {
+  if (!sources.has(file)) {
+    sources.set(file, file === BUNDLED_RULES_SCRIPT ? bundledRulesScript()
+      : fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
+  }
+  return sources.get(file);
 }
 
 /** The content scripts in manifest order, as the browser injects them. */
@@ -24,7 +35,7 @@ export function contentScriptFiles() {
 export function loadInContext(files) {
   const context = vm.createContext({ console, setTimeout, clearTimeout, URL });
   for (const file of files) {
-    vm.runInContext(fs.readFileSync(path.join(extensionRoot, file), 'utf8'), context, { filename: file });
+    vm.runInContext(readExtensionFile(file), context, { filename: file });
   }
   return context.Netral;
 }
@@ -36,7 +47,7 @@ export function loadInContext(files) {
 export function pageWithScripts(html, url, files) {
   const dom = new JSDOM(html, { url, runScripts: 'outside-only', pretendToBeVisual: true });
   for (const file of files) {
-    dom.window.eval(fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
+    dom.window.eval(readExtensionFile(file));
   }
   return dom;
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentScriptFiles, loadInContext, pageWithScripts, repoRoot } from './helpers.js';
+import { contentScriptFiles, loadInContext, pageWithScripts, readExtensionFile, repoRoot } from './helpers.js';
 
 const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
 const { verdicts: verdictsModule } = loadInContext(['src/content/verdicts.js']);
@@ -71,7 +71,7 @@ test('verdicts known under an older list are forgotten when a reply names a new 
 function xPage(url = 'https://x.com/home') {
   const html = fs.readFileSync(path.join(repoRoot, 'tests/fixtures/sites/x-repost-menu.html'), 'utf8');
   const dom = pageWithScripts(html, url, []);
-  for (const file of SCRIPTS) dom.window.eval(fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'));
+  for (const file of SCRIPTS) dom.window.eval(readExtensionFile(file));
   const prefetched = [];
   const batches = [];
   const verdicts = {
@@ -132,7 +132,7 @@ test('posts the page adds are checked as they arrive, in one batch per change, w
 test('a post selector the browser refuses is left out (and reported); the other posts are still checked', () => {
   const html = '<article data-testid="tweet"><div data-testid="User-Name"><a href="/tetangga">t</a></div><button data-testid="like">Like</button></article>';
   const dom = pageWithScripts(html, 'https://x.com/home', []);
-  for (const file of SCRIPTS) dom.window.eval(fs.readFileSync(path.join(repoRoot, 'extension', file), 'utf8'));
+  for (const file of SCRIPTS) dom.window.eval(readExtensionFile(file));
   const errors = [];
   dom.window.console.error = (...args) => errors.push(args.join(' '));
   const { Netral } = dom.window;

@@ -222,5 +222,5 @@
   }
 
   const netral = root.Netral || (root.Netral = {});
-  netral.account = { normalise, platformOf, platformOfHost };
+  netral.account = { normalise, platformOf, platformOfHost, platforms: Object.keys(HANDLES) };
 })(globalThis);

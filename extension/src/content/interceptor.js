@@ -73,7 +73,7 @@
 
   /**
    * @param window    the page's window
-   * @param adapter   the site's adapter (sites/*.js)
+   * @param adapter   the site's adapter (sites/registry.js)
    * @param verdicts  from verdicts.createVerdicts
    * @param warnings  from warning.createWarnings
    * @param settings  () → {policy, language}: read at each event, so policy changes apply at once

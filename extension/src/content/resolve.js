@@ -1,4 +1,5 @@
-// Reads a site adapter (plain data, see sites/*.js) and answers one question for an event:
+// Reads a site adapter (plain data: a site of extension/rules/netral-sites.json as
+// site-rules.js expands it; docs/site-rules.md) and answers one question for an event:
 // which action is this, and which account does it target?
 //
 // Adapter shape:
