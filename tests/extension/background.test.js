@@ -7,6 +7,7 @@ import { createHostConnection, HostUnavailableError } from '../../extension/src/
 import { createVerdictCache } from '../../extension/src/background/verdict-cache.js';
 import { createChecker } from '../../extension/src/background/checker.js';
 import { createDispatcher } from '../../extension/src/background/dispatcher.js';
+import { createRecognition, OUT_OF_DATE_AT } from '../../extension/src/background/recognition.js';
 import { loadInContext } from './helpers.js';
 
 const { normalise } = loadInContext(['src/common/account.js']).account;
@@ -218,6 +219,7 @@ function dispatcher() {
       strings: async (language) => ({ messages: { language } }),
       status: async () => ({ connected: true }),
       updateNow: async () => { calls.push(['updateNow']); return { outcome: 'current' }; },
+      recognition: async (m) => { calls.push(['recognition', m]); },
     },
   });
   return { dispatch, calls };
@@ -268,4 +270,45 @@ test('malformed and unknown messages are refused', async () => {
   await assert.rejects(dispatch({ type: 'import_list' }, fromPopup), /unknown message type/);
   await assert.rejects(dispatch({ type: '__proto__' }, fromPopup), /unknown message type/);
   await assert.rejects(dispatch(null, fromPopup), /unknown message type/);
+});
+
+// ---- how well the rules match, counted on this device (background/recognition.js) ----
+
+function memoryStorage() {
+  const data = {};
+  return {
+    data,
+    get: async (key) => (key in data ? { [key]: structuredClone(data[key]) } : {}),
+    set: async (items) => { Object.assign(data, structuredClone(items)); },
+  };
+}
+
+test('recognition counts per site and rules version, nothing else; a new rules version starts afresh', async () => {
+  const storage = memoryStorage();
+  const recognition = createRecognition({ storage, now: () => Date.parse('2026-12-03T08:00:00Z') });
+  // Concurrent reports (several tabs) are all counted.
+  await Promise.all([
+    ...Array.from({ length: OUT_OF_DATE_AT }, () => recognition.note({ platform: 'x', kind: 'unrecognised', rules: 1 })),
+    recognition.note({ platform: 'x', kind: 'noAccount', rules: 1 }),
+    recognition.note({ platform: 'tiktok', kind: 'ruleError', rules: 1 }),
+  ]);
+  let state = await recognition.state();
+  assert.deepEqual(state.x, { rules: 1, since: '2026-12-03T08:00:00.000Z', unrecognised: OUT_OF_DATE_AT, noAccount: 1, ruleError: 0, outOfDate: true });
+  assert.equal(state.tiktok.outOfDate, false);
+  // Only counts, the rules version and a time are stored: no account, URL or label.
+  assert.deepEqual(Object.keys(storage.data.recognition.sites.x).sort(), ['noAccount', 'ruleError', 'rules', 'since', 'unrecognised']);
+  await recognition.note({ platform: 'x', kind: 'noAccount', rules: 2 });
+  state = await recognition.state();
+  assert.deepEqual({ ...state.x, since: null }, { rules: 2, since: null, unrecognised: 0, noAccount: 1, ruleError: 0, outOfDate: false });
+});
+
+test('recognition reports come only from content scripts on the watched sites, in the known kinds', async () => {
+  const { dispatch, calls } = dispatcher();
+  await dispatch({ type: 'recognition', platform: 'x', kind: 'unrecognised', rules: 1 }, fromTab('https://x.com/home'));
+  assert.deepEqual(calls, [['recognition', { platform: 'x', kind: 'unrecognised', rules: 1 }]]);
+  await assert.rejects(dispatch({ type: 'recognition', platform: 'x', kind: 'unrecognised', rules: 1 }, fromPopup), /sender not allowed/);
+  for (const bad of [{ kind: 'clicks' }, { platform: 'myspace' }, { rules: 0 }, { rules: '1' }]) {
+    await assert.rejects(dispatch({ type: 'recognition', platform: 'x', kind: 'noAccount', rules: 1, ...bad }, fromTab('https://x.com/home')), /malformed/);
+  }
+  assert.equal(calls.length, 1);
 });

@@ -51,6 +51,7 @@ function setup({
   adapt = (adapter) => adapter, frame = 'at once', readyWithinMs = 3000, forcedLanguage = true,
   html = PAGE, url = 'https://x.com/home',
 } = {}) {
+  const reports = [];
   const dom = pageWithScripts(html, url, []);
   const { window } = dom;
   windows.push(window);
@@ -96,6 +97,7 @@ function setup({
     settings: () => ({ policy: Netral.policy.fromManaged(policy), language }),
     isUserEvent: userEvents ? (event) => userMade.has(event) : undefined,
     effectWithinMs,
+    report: (kind) => reports.push(kind),
   }).install();
 
   function user(event, target) {
@@ -109,6 +111,7 @@ function setup({
     Netral,
     ran,
     asked,
+    reports,
     frames,
     warnings,
     click: (id) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.getElementById(id)),
@@ -589,4 +592,61 @@ test('a keyboard shortcut whose button selector is refused: failMode closed hold
     assert.ok(errors.length > 0, 'reported');
     if (failMode === 'closed') assert.match(page.dialog().textContent, /tidak dapat diperiksa/i);
   }
+});
+
+// ---- knowing when the rules stop matching (content/recognition.js) ----
+
+test('a site that renamed its like button: the click is not judged, and it is counted as unrecognised', () => {
+  const html = pageHtml('x-post').replaceAll('data-testid="like"', 'data-testid="like-2027"');
+  const page = setup({ html, url: 'https://x.com/TimMenang/status/1' });
+  const button = page.window.document.querySelector('[data-testid="like-2027"]');
+  assert.match(button.getAttribute('aria-label'), /Likes\. Like$/);
+  page.press('[data-testid="like-2027"]');
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.asked, []);
+  assert.deepEqual(page.reports, ['unrecognised']);
+  // The same page as the rules know it: a like, judged, and nothing counted.
+  const known = setup({ html: pageHtml('x-post'), url: 'https://x.com/TimMenang/status/1', known: { '@timmenang': CLEAR } });
+  known.press('[data-testid="like"]');
+  assert.deepEqual(known.reports, []);
+});
+
+test('ordinary clicks count nothing: a tab, a link, a text box, "Following", "Likes"', () => {
+  const html = `<!DOCTYPE html><html><body>
+    <a href="/TimMenang" id="link">Tim Menang</a><textarea id="box"></textarea>
+    <button id="following">Following</button><div role="button" id="likes">Likes</div>
+    <div role="tab" id="tab">Like</div><button id="unfollow" aria-label="Unfollow @tim">Unfollow</button>
+  </body></html>`;
+  const page = setup({ html });
+  for (const id of ['link', 'box', 'following', 'likes', 'tab', 'unfollow']) page.click(id);
+  assert.deepEqual(page.reports, []);
+});
+
+test('an action whose account cannot be read is counted (noAccount), a rule that throws too (ruleError)', () => {
+  const html = `<!DOCTYPE html><html><body><article data-testid="tweet"><p>no author here</p>
+    <button data-testid="like" id="orphan">Like</button></article></body></html>`;
+  const page = setup({ html });
+  page.click('orphan');
+  assert.deepEqual(page.reports, ['noAccount']);
+  const broken = setup({
+    adapt: (adapter) => ({ ...adapter, rules: [{ action: 'like', selector: '[data-testid="like"]:bad(' }, ...adapter.rules] }),
+    policy: { failMode: 'open' },
+  });
+  const error = console.error;
+  console.error = () => {};
+  try {
+    broken.click('clear-like');
+  } finally {
+    console.error = error;
+  }
+  assert.deepEqual(broken.reports, ['ruleError']);
+});
+
+test('a page reports each kind a few times at most', () => {
+  const { Netral } = setup();
+  const sent = [];
+  const report = Netral.recognition.createReporter((kind) => sent.push(kind));
+  for (let i = 0; i < 20; i++) { report('unrecognised'); report('noAccount'); }
+  assert.equal(sent.filter((kind) => kind === 'unrecognised').length, 5);
+  assert.equal(sent.filter((kind) => kind === 'noAccount').length, 5);
 });

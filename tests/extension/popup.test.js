@@ -179,3 +179,21 @@ test('without listUrl there is no web part and no button', async () => {
   const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, update: null, webUpdate: null, policy: POLICY });
   assert.equal(doc.getElementById('web-update').hidden, true);
 });
+
+test('a site whose rules may be out of date is named, with the counts for IT; sites doing fine are not', async () => {
+  const recognition = {
+    x: { rules: 1, since: '2026-12-01T00:00:00Z', unrecognised: 4, noAccount: 1, ruleError: 0, outOfDate: true },
+    tiktok: { rules: 1, since: '2026-12-01T00:00:00Z', unrecognised: 1, noAccount: 0, ruleError: 0, outOfDate: false },
+  };
+  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition });
+  const box = doc.getElementById('recognition');
+  assert.equal(box.hidden, false);
+  assert.match(box.textContent, /Pengenalan tindakan mungkin sudah usang di X\b/);
+  assert.match(box.textContent, /versi 1, sejak 1 Desember 2026.*: 4 tombol .* 1 tindakan tanpa akun .* 0 aturan/);
+  assert.doesNotMatch(box.textContent, /TikTok/);
+  assert.match(box.textContent, /Hanya jumlahnya yang dihitung, di komputer ini/);
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition }, 'en');
+  assert.match(doc.getElementById('recognition').textContent, /Recognition of actions may be out of date on X/);
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition: { tiktok: recognition.tiktok } });
+  assert.equal(doc.getElementById('recognition').hidden, true);
+});

@@ -5,6 +5,8 @@
 const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', 'comment', 'follow', 'subscribe', 'join']);
 const MAX_ACCOUNT_CHARS = 2048;
 const MAX_BATCH = 200;
+const RECOGNITION_KINDS = new Set(['unrecognised', 'noAccount', 'ruleError']);
+const PLATFORMS = new Set(['x', 'instagram', 'facebook', 'tiktok', 'youtube', 'threads']);
 const WATCHED_HOST = /(^|\.)(x\.com|twitter\.com|instagram\.com|facebook\.com|tiktok\.com|youtube\.com|threads\.net|threads\.com)$/;
 
 function isWatchedPage(url) {
@@ -26,7 +28,7 @@ export class MessageError extends Error {}
 /**
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
- * @param handlers      {check, checkBatch, strings, status, updateNow}
+ * @param handlers      {check, checkBatch, strings, status, updateNow, recognition}
  * @returns (message, sender) → Promise of the reply
  */
 export function createDispatcher({ extensionId, extensionBase, handlers }) {
@@ -49,6 +51,11 @@ export function createDispatcher({ extensionId, extensionBase, handlers }) {
       allowed: (sender) => fromContentScript(sender) || fromExtensionPage(sender),
       valid: (m) => m.language === 'id' || m.language === 'en',
       run: (m) => handlers.strings(m.language),
+    },
+    recognition: {
+      allowed: fromContentScript,
+      valid: (m) => PLATFORMS.has(m.platform) && RECOGNITION_KINDS.has(m.kind) && Number.isSafeInteger(m.rules) && m.rules >= 1,
+      run: async (m) => { await handlers.recognition({ platform: m.platform, kind: m.kind, rules: m.rules }); return {}; },
     },
     status: {
       allowed: fromExtensionPage,

@@ -8,6 +8,7 @@ import { createVerdictCache } from './verdict-cache.js';
 import { createChecker } from './checker.js';
 import { createDispatcher, servePort } from './dispatcher.js';
 import { createListUpdater } from './list-updater.js';
+import { createRecognition } from './recognition.js';
 
 const { normalise } = globalThis.Netral.account;
 const { fromManaged } = globalThis.Netral.policy;
@@ -34,6 +35,8 @@ const updater = createListUpdater({
   alarms: api.alarms,
   storage: api.storage.local,
 });
+
+const recognition = createRecognition({ storage: api.storage.local });
 
 async function readPolicy() {
   try {
@@ -71,6 +74,7 @@ async function status() {
     list: checker.list(),
     update: checker.update(),
     webUpdate: await updater.state().catch(() => null),
+    recognition: await recognition.state().catch(() => ({})),
     policy,
   };
 }
@@ -84,6 +88,7 @@ const dispatch = createDispatcher({
     strings,
     status,
     updateNow: () => policyRead.then(() => updater.runNow()),
+    recognition: (m) => recognition.note(m),
   },
 });
 

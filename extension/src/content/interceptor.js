@@ -79,10 +79,12 @@
    * @param settings  () → {policy, language}: read at each event, so policy changes apply at once
    * @param isUserEvent which events a person made; tests stand in for the browser's isTrusted
    * @param effectWithinMs how long a replay has to show an effect before it counts as ignored
+   * @param report    (kind) → void: the rules may not match the site ('unrecognised', a click on
+   *                  a control labelled like an action that no rule knew; 'noAccount'; 'ruleError')
    */
   function createInterceptor({
     window, adapter, verdicts, warnings, settings, isUserEvent = (event) => event.isTrusted,
-    effectWithinMs = EFFECT_WITHIN_MS,
+    effectWithinMs = EFFECT_WITHIN_MS, report = () => {},
   }) {
     const doc = window.document;
     const { classify, classifyEvent, postOf } = netral.resolve;
@@ -125,10 +127,16 @@
         // Not known whether this is an action, nor on whom: failMode decides, as when the
         // host cannot answer.
         reportError(error);
+        report('ruleError');
         unjudgeable(event, { origin, submitter: event.submitter || null });
         return;
       }
-      if (!hit) return;
+      if (!hit) {
+        if ((event.type === 'click' || event.type === 'dblclick') && netral.recognition.looksLikeAction(origin)) report('unrecognised');
+        return;
+      }
+      if (hit.error) report('ruleError');
+      else if (hit.action && !hit.target) report('noAccount');
       // While a warning is open the page is inert; an action that reaches it anyway waits
       // for no one: it is dropped, never let through unjudged.
       if (warned) {

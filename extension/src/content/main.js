@@ -53,8 +53,12 @@
 
   const enabled = () => policy.mode !== 'off' && policy.sites.includes(adapter.platform);
   const verdicts = netral.verdicts.createVerdicts({ send });
+  // Counted by the worker, on this device only (background/recognition.js; the popup shows it).
+  const report = netral.recognition.createReporter((kind) => {
+    channel.request({ type: 'recognition', platform: adapter.platform, kind, rules: netral.sites.version() }).catch(() => {});
+  });
   netral.interceptor.createInterceptor({
-    window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }),
+    window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }), report,
   }).install();
   netral.prefetch.createPrefetcher({ window: root, adapter, verdicts, enabled }).start();
 

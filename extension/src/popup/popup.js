@@ -73,6 +73,7 @@ function render(status, t, language) {
   }
 
   renderUpdates(status, t, language);
+  renderRecognition(status, t, language);
 
   const { policy } = status;
   document.getElementById('mode').textContent = `${t(`mode_${policy.mode}`)}; ${t(`failMode_${policy.failMode}`)}`;
@@ -142,6 +143,30 @@ function renderWebUpdate(status, t, language) {
     const error = row(facts, t('popupUpdateLastError'), t(WEB_ERRORS[web.lastError.code] || 'updateError_other'));
     error.className = 'bad';
     if (web.lastError.message) error.title = web.lastError.message;
+  }
+}
+
+const PLATFORM_NAMES = {
+  x: 'X', instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', youtube: 'YouTube', threads: 'Threads',
+};
+
+// Sites where the rules in use may no longer match (background/recognition.js): shown only
+// where the counts say so, with the counts for IT.
+function renderRecognition(status, t, language) {
+  const box = document.getElementById('recognition');
+  const list = document.getElementById('recognition-sites');
+  list.replaceChildren();
+  const sites = Object.entries(status.recognition || {}).filter(([platform, site]) => site.outOfDate && PLATFORM_NAMES[platform]);
+  box.hidden = sites.length === 0;
+  for (const [platform, site] of sites) {
+    const warning = document.createElement('p');
+    warning.className = 'bad';
+    warning.textContent = t('recognitionOutOfDate', PLATFORM_NAMES[platform]);
+    const counts = document.createElement('p');
+    counts.className = 'meta';
+    counts.textContent = t('recognitionCounts', String(site.rules), formatDateTime(site.since, language),
+      String(site.unrecognised || 0), String(site.noAccount || 0), String(site.ruleError || 0));
+    list.append(warning, counts);
   }
 }
 

@@ -1,0 +1,51 @@
+// How well the site rules still match each site, counted on this device only: per platform
+// and rules version, how many times a control that looked like an action was clicked but no
+// rule knew it, an action's account could not be read, or a rule could not be used. No URL,
+// no account, no label is kept: only the counts, the rules version and when counting began.
+// A new rules version starts its counts afresh (what the old rules missed says nothing of the
+// new ones). The popup shows it; nothing is sent anywhere.
+
+export const KINDS = ['unrecognised', 'noAccount', 'ruleError'];
+const KEY = 'recognition';
+const MAX_COUNT = 1_000_000;
+// From how many of one kind, in one rules version, the popup says recognition may be out of date.
+export const OUT_OF_DATE_AT = 3;
+
+/**
+ * @param storage  chrome.storage.local (get/set)
+ * @param now      () → ms since the epoch
+ */
+export function createRecognition({ storage, now = () => Date.now() }) {
+  let queue = Promise.resolve();   // one read-modify-write at a time: no count is lost
+
+  async function read() {
+    const stored = (await storage.get(KEY))[KEY];
+    return stored && typeof stored === 'object' && stored.sites && typeof stored.sites === 'object' ? stored : { sites: {} };
+  }
+
+  /** Counts one KIND on PLATFORM with rules version RULES. */
+  function note({ platform, kind, rules }) {
+    queue = queue.then(async () => {
+      const state = await read();
+      let site = state.sites[platform];
+      if (!site || site.rules !== rules) {
+        site = { rules, since: new Date(now()).toISOString(), ...Object.fromEntries(KINDS.map((k) => [k, 0])) };
+        state.sites[platform] = site;
+      }
+      site[kind] = Math.min(MAX_COUNT, (site[kind] || 0) + 1);
+      await storage.set({ [KEY]: state });
+    }).catch(() => {});
+    return queue;
+  }
+
+  /** {platform: {rules, since, unrecognised, noAccount, ruleError, outOfDate}} */
+  async function state() {
+    await queue;
+    const { sites } = await read();
+    return Object.fromEntries(Object.entries(sites).map(([platform, site]) => [platform, {
+      ...site, outOfDate: KINDS.some((kind) => (site[kind] || 0) >= OUT_OF_DATE_AT),
+    }]));
+  }
+
+  return { note, state };
+}
