@@ -213,6 +213,7 @@ function dispatcher() {
   const dispatch = createDispatcher({
     extensionId: EXTENSION.id,
     extensionBase: EXTENSION.base,
+    platforms: loadInContext(['src/common/account.js']).account.platforms,
     handlers: {
       check: async (m) => { calls.push(['check', m]); return { verdict: 'clear' }; },
       checkBatch: async (items) => { calls.push(['batch', items]); return items.map(() => ({ verdict: 'clear' })); },

@@ -6,7 +6,6 @@ const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', '
 const MAX_ACCOUNT_CHARS = 2048;
 const MAX_BATCH = 200;
 const RECOGNITION_KINDS = new Set(['unrecognised', 'noAccount', 'ruleError']);
-const PLATFORMS = new Set(['x', 'instagram', 'facebook', 'tiktok', 'youtube', 'threads']);
 const WATCHED_HOST = /(^|\.)(x\.com|twitter\.com|instagram\.com|facebook\.com|tiktok\.com|youtube\.com|threads\.net|threads\.com)$/;
 
 function isWatchedPage(url) {
@@ -29,9 +28,11 @@ export class MessageError extends Error {}
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
  * @param handlers      {check, checkBatch, strings, status, updateNow, recognition}
+ * @param platforms     the platforms' names (common/account.js)
  * @returns (message, sender) → Promise of the reply
  */
-export function createDispatcher({ extensionId, extensionBase, handlers }) {
+export function createDispatcher({ extensionId, extensionBase, handlers, platforms }) {
+  const knownPlatforms = new Set(platforms);
   const fromContentScript = (sender) => sender.id === extensionId && Boolean(sender.tab) && isWatchedPage(sender.url);
   const fromExtensionPage = (sender) => sender.id === extensionId && typeof sender.url === 'string'
     && sender.url.startsWith(extensionBase);
@@ -54,7 +55,7 @@ export function createDispatcher({ extensionId, extensionBase, handlers }) {
     },
     recognition: {
       allowed: fromContentScript,
-      valid: (m) => PLATFORMS.has(m.platform) && RECOGNITION_KINDS.has(m.kind) && Number.isSafeInteger(m.rules) && m.rules >= 1,
+      valid: (m) => knownPlatforms.has(m.platform) && RECOGNITION_KINDS.has(m.kind) && Number.isSafeInteger(m.rules) && m.rules >= 1,
       run: async (m) => { await handlers.recognition({ platform: m.platform, kind: m.kind, rules: m.rules }); return {}; },
     },
     status: {

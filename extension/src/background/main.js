@@ -10,7 +10,7 @@ import { createDispatcher, servePort } from './dispatcher.js';
 import { createListUpdater } from './list-updater.js';
 import { createRecognition } from './recognition.js';
 
-const { normalise } = globalThis.Netral.account;
+const { normalise, platforms } = globalThis.Netral.account;
 const { fromManaged } = globalThis.Netral.policy;
 
 let policy = fromManaged(null);
@@ -82,6 +82,7 @@ async function status() {
 const dispatch = createDispatcher({
   extensionId: api.runtime.id,
   extensionBase: api.runtime.getURL(''),
+  platforms,
   handlers: {
     check: (m) => checker.check(m),
     checkBatch: (items) => checker.checkBatch(items),
