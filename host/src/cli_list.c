@@ -186,6 +186,14 @@ int cli_status(int argc, char **argv)
             if (e != NULL) printf("Last import:   %s, %s: refused: %s\n", str(last, "at"), str(last, "file"), str(e, "message"));
             else printf("Last import:   %s, %s: installed version %.0f\n", str(last, "at"), str(last, "file"), num(last, "version"));
         }
+        const cJSON *sites = cJSON_GetObjectItemCaseSensitive(reply, "sites");
+        if (cJSON_IsObject(sites))
+            printf("Site rules:    version %.0f, issued %s, expires %s\n", num(sites, "version"), str(sites, "issued"),
+                   str(sites, "expires"));
+        else if (*str(reply, "sites_problem"))
+            printf("Site rules:    the extension's own (the kept ones are not usable: %s)\n", str(reply, "sites_problem"));
+        else
+            printf("Site rules:    the extension's own (none published)\n");
         const cJSON *update = cJSON_GetObjectItemCaseSensitive(reply, "update");
         if (cJSON_IsObject(update)) {
             const cJSON *e = cJSON_GetObjectItemCaseSensitive(update, "last_error");

@@ -69,6 +69,9 @@ int cli_update(int argc, char **argv)
             json_add_integer(o, "version", result.list_version);
             json_add_integer(o, "index_serial", result.index_serial);
             if (result.delta_problem[0] != '\0') json_add_text(o, "delta_problem", result.delta_problem);
+            json_add_integer(o, "sites_version", result.sites_version);
+            cJSON_AddBoolToObject(o, "sites_installed", result.sites_installed);
+            if (result.sites_problem[0] != '\0') json_add_text(o, "sites_problem", result.sites_problem);
         } else {
             cJSON *e = cJSON_AddObjectToObject(o, "error");
             cJSON_AddStringToObject(e, "code", netral_code_name(err.code));
@@ -95,6 +98,10 @@ int cli_update(int argc, char **argv)
                    (long long)result.from_version, strcmp(result.via, "delta") == 0 ? "a delta" : "the full list",
                    (long long)result.index_serial);
         if (result.delta_problem[0] != '\0') printf("The delta offered was not used: %s\n", result.delta_problem);
+        if (result.sites_installed) printf("Installed site rules version %lld.\n", (long long)result.sites_version);
+        if (result.sites_problem[0] != '\0')
+            printf("The site rules offered were not installed (version %lld stays): %s\n",
+                   (long long)result.sites_version, result.sites_problem);
     }
     return EXIT_OK;
 }
@@ -106,7 +113,8 @@ static const char PUBLISH_USAGE[] =
     "list-VERSION.jsonl, deltas to it from the K (default 5) newest lists already there, signed\n"
     "with LIST.key, and a new index.json naming them, signed with INDEX.key (default: LIST.key),\n"
     "valid for HOURS (default 48). --refresh re-signs the index with the next serial and a new\n"
-    "expiry: run it daily. -W: the keys have no passphrase (asked for otherwise).\n";
+    "expiry: run it daily. -W: the keys have no passphrase (asked for otherwise). A key statement\n"
+    "(keys.json) and site rules (netral-sites.json) in DIR, each signed, are named in the index too.\n";
 
 int cli_publish(int argc, char **argv)
 {

@@ -18,6 +18,7 @@
 #ifdef _WIN32
 #include "registry.h"
 #endif
+#include "site_rules.h"
 #include "store.h"
 #include "updater.h"
 
@@ -523,6 +524,25 @@ static void check_list(report *r, const netral_paths *paths, const trusted_keys 
         meta.issuer, (long long)meta.accounts, when);
 }
 
+/* The site rules kept by `netral update`: usable, or why the extension falls back to its own. */
+static void check_site_rules(report *r, const netral_paths *paths)
+{
+    char path[NETRAL_PATH_BYTES], when[ISOTIME_BYTES];
+    site_rules_header header;
+    netral_error err;
+    char *text = NULL;
+    size_t len = 0;
+    if (path_join(path, sizeof path, paths->data_dir, SITE_RULES_KEPT_FILE, &err) != 0 || !os_exists(path)) return;
+    if (site_rules_read(paths, netral_now(), &text, &len, &header, &err) != 0) {
+        say(r, FINDING_WARN, "site rules", "run netral update again (the authority may need to publish newer rules)",
+            "the kept site rules are not used (the extension's own are): %s", err.msg);
+        return;
+    }
+    free(text);
+    isotime_format(header.expires, when);
+    say(r, FINDING_OK, "site rules", NULL, "site rules version %lld, valid until %s", (long long)header.version, when);
+}
+
 /* A list a browser fetched that nothing installed: the spool updater is not running. */
 static void check_spool(report *r, const netral_paths *paths)
 {
@@ -561,6 +581,7 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
     check_data_dir(&r, paths);
     check_list(&r, paths, keys);
     check_updates(&r, paths);
+    check_site_rules(&r, paths);
     check_spool(&r, paths);
     free(keys);
     return r.failures;

@@ -14,6 +14,7 @@
 #include "isotime.h"
 #include "json.h"
 #include "netral_limits.h"
+#include "site_rules.h"
 #include "spool.h"
 #include "store.h"
 
@@ -144,6 +145,26 @@ static void handle_hello(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     add_update_state(ctx, reply);
 }
 
+/* The kept site rules' header, for `netral status`: {"version", "issued", "expires"} or null (with
+ * "sites_problem" when some are kept but not usable). */
+static void add_site_rules_info(protocol_ctx *ctx, cJSON *reply)
+{
+    site_rules_header header;
+    netral_error err;
+    char *text = NULL;
+    size_t len = 0;
+    if (site_rules_read(ctx->paths, netral_now(), &text, &len, &header, &err) != 0) {
+        cJSON_AddNullToObject(reply, "sites");
+        if (err.code != NETRAL_E_NO_LIST) json_add_text(reply, "sites_problem", err.msg);
+        return;
+    }
+    free(text);
+    cJSON *sites = cJSON_AddObjectToObject(reply, "sites");
+    json_add_integer(sites, "version", header.version);
+    add_time(sites, "issued", header.issued);
+    add_time(sites, "expires", header.expires);
+}
+
 static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
 {
     char path[NETRAL_PATH_BYTES];
@@ -169,6 +190,7 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
     if (path_join(path, sizeof path, ctx->paths->data_dir, LAST_IMPORT_FILE, &err) == 0)
         last = json_read_file(path, 64 * 1024);
     cJSON_AddItemToObject(reply, "last_import", last ? last : cJSON_CreateNull());
+    add_site_rules_info(ctx, reply);
 }
 
 /* ---- list updates over the web: offer, files, commit (spool.h) ---- */
@@ -275,6 +297,44 @@ static void handle_update_commit(protocol_ctx *ctx, cJSON *reply)
     cJSON_AddStringToObject(reply, "state", "spooled");
     json_add_integer(reply, "list_version", version);
     json_add_integer(reply, "index_serial", serial);
+}
+
+/* ---- the site rules (site_rules.h) ---- */
+
+/* The verified site rules kept by `netral update`, unless the extension has version "have"
+ * (or a newer one) already: {"sites": document, "sites_version": N}, or "sites": null with
+ * "current": true, or with "sites_problem" saying why the kept rules are not usable. */
+static void handle_sites(protocol_ctx *ctx, const cJSON *request, cJSON *reply)
+{
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(request, "have");
+    site_rules_header header;
+    netral_error err;
+    json_problem problem;
+    char *text = NULL;
+    size_t len = 0;
+    cJSON *doc;
+    if (have != NULL && (!cJSON_IsNumber(have) || have->valuedouble < 0)) {
+        set_error(reply, "bad_request", "\"have\" must be the version of the rules in use");
+        return;
+    }
+    if (site_rules_read(ctx->paths, netral_now(), &text, &len, &header, &err) != 0) {
+        cJSON_AddNullToObject(reply, "sites");
+        if (err.code != NETRAL_E_NO_LIST) json_add_text(reply, "sites_problem", err.msg);
+        return;
+    }
+    json_add_integer(reply, "sites_version", header.version);
+    if (have != NULL && have->valuedouble >= (double)header.version) {
+        cJSON_AddNullToObject(reply, "sites");
+        cJSON_AddTrueToObject(reply, "current");
+    } else if ((doc = json_parse_exact(text, len, &problem)) != NULL && problem == JSON_OK) {
+        json_keep_numbers_exact(doc);
+        cJSON_AddItemToObject(reply, "sites", doc);
+    } else {
+        cJSON_Delete(doc);
+        cJSON_AddNullToObject(reply, "sites");
+        json_add_text(reply, "sites_problem", "the kept site rules are not JSON");
+    }
+    free(text);
 }
 
 /* ---- check and check_batch ---- */
@@ -486,6 +546,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     else if (strcmp(type->valuestring, "update_offer") == 0) handle_update_offer(ctx, &st, request, reply);
     else if (strcmp(type->valuestring, "update_file") == 0) handle_update_file(ctx, request, reply);
     else if (strcmp(type->valuestring, "update_commit") == 0) handle_update_commit(ctx, reply);
+    else if (strcmp(type->valuestring, "sites") == 0) handle_sites(ctx, request, reply);
     else set_error(reply, "unknown_type", "unknown request type");
 
     /* Printed into a buffer that fits a check's reply: no growing copy, no final copy. */

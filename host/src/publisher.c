@@ -17,6 +17,7 @@
 #include "listfile.h"
 #include "os.h"
 #include "repository.h"
+#include "site_rules.h"
 
 /* What publishing needs of a list: its header (parsed, and as JSON for a delta to carry), the
  * digest of its rows and its counts. Its rows go into a table of a scratch database. */
@@ -321,17 +322,41 @@ static int copy_into(const char *src, const char *dir, const char *name, netral_
     return rc;
 }
 
-/* A key statement the authority put in DIR (keys.json, signed: docs/updates.md) goes with it. */
-static int describe_keys(const char *dir, repo_index *index, netral_error *err)
+/* Whether DIR holds NAME, signed (NAME.minisig): 1, 0 when it holds no NAME, -1 unsigned. */
+static int signed_file_in(const char *dir, const char *name, char path[NETRAL_PATH_BYTES], netral_error *err)
 {
-    char path[NETRAL_PATH_BYTES], sig[NETRAL_PATH_BYTES];
-    index->has_keys = 0;
-    if (path_join(path, sizeof path, dir, KEY_STATEMENT_FILE, err) != 0) return -1;
+    char sig[NETRAL_PATH_BYTES];
+    if (path_join(path, NETRAL_PATH_BYTES, dir, name, err) != 0) return -1;
     if (!os_exists(path)) return 0;
     if (snprintf(sig, sizeof sig, "%s.minisig", path) >= (int)sizeof sig || !os_exists(sig))
         return netral_fail(err, NETRAL_E_IO, "%s is not signed", path);
-    if (repo_file_describe(dir, KEY_STATEMENT_FILE, KEY_STATEMENT_FILE ".minisig", 0, &index->keys, err) != 0) return -1;
-    index->has_keys = 1;
+    return 1;
+}
+
+/* What the authority put in DIR beside the lists goes with them: a key statement (keys.json) and
+ * the site rules (netral-sites.json), each signed (docs/updates.md, docs/site-rules.md). */
+static int describe_extras(const char *dir, repo_index *index, netral_error *err)
+{
+    char path[NETRAL_PATH_BYTES], *text = NULL;
+    size_t len = 0;
+    site_rules_header header;
+    netral_error why;
+    int found;
+    index->has_keys = index->has_sites = 0;
+    if ((found = signed_file_in(dir, KEY_STATEMENT_FILE, path, err)) < 0) return -1;
+    if (found) {
+        if (repo_file_describe(dir, KEY_STATEMENT_FILE, KEY_STATEMENT_FILE ".minisig", 0, &index->keys, err) != 0)
+            return -1;
+        index->has_keys = 1;
+    }
+    if ((found = signed_file_in(dir, SITE_RULES_FILE, path, err)) <= 0) return found;
+    if (file_read_bounded(path, MAX_SITE_RULES_BYTES, &text, &len, err) != 0) return -1;
+    found = site_rules_check_header(text, len, netral_now(), &header, &why);
+    free(text);
+    if (found != 0) return netral_fail(err, why.code, "%s: %s", path, why.msg);
+    if (repo_file_describe(dir, SITE_RULES_FILE, SITE_RULES_FILE ".minisig", 0, &index->sites, err) != 0) return -1;
+    index->sites_version = header.version;
+    index->has_sites = 1;
     return 0;
 }
 
@@ -392,7 +417,7 @@ int publish_list(const publish_request *req, publish_result *out, netral_error *
         index->delta_count++;
     }
     out->deltas = (unsigned)index->delta_count;
-    if (describe_keys(req->dir, index, err) != 0) goto done;
+    if (describe_extras(req->dir, index, err) != 0) goto done;
     rc = write_index(req, index, out, err);
 done:
     free_facts(&old_list);
@@ -413,7 +438,7 @@ int publish_refresh(const publish_request *req, publish_result *out, netral_erro
     if (path_join(path, sizeof path, req->dir, INDEX_FILE, err) == 0 &&
         file_read_bounded(path, MAX_INDEX_BYTES, &text, &len, err) == 0 && repo_index_parse(text, len, index, err) == 0) {
         out->deltas = (unsigned)index->delta_count;
-        rc = describe_keys(req->dir, index, err) == 0 ? write_index(req, index, out, err) : -1;
+        rc = describe_extras(req->dir, index, err) == 0 ? write_index(req, index, out, err) : -1;
     }
     free(text);
     free(index);

@@ -134,6 +134,12 @@ int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error
         if (read_file(keys, 0, &out->keys, err) != 0) goto done;
         out->has_keys = 1;
     }
+    const cJSON *sites = cJSON_GetObjectItemCaseSensitive(o, "sites");
+    if (sites != NULL) {
+        if (read_integer(sites, "version", 1, &out->sites_version, err) != 0 || read_file(sites, 0, &out->sites, err) != 0)
+            goto done;
+        out->has_sites = 1;
+    }
     cJSON_ArrayForEach(delta, deltas) {
         int64_t from = 0;
         if (read_integer(delta, "from", 1, &from, err) != 0 ||
@@ -183,6 +189,7 @@ size_t repo_index_files(const repo_index *index, const repo_file *out[REPO_INDEX
     size_t n = 0;
     out[n++] = &index->list;
     if (index->has_keys) out[n++] = &index->keys;
+    if (index->has_sites) out[n++] = &index->sites;
     for (size_t i = 0; i < index->delta_count; i++) out[n++] = &index->deltas[i];
     return n;
 }
@@ -334,6 +341,11 @@ char *repo_index_print(const repo_index *index)
     deltas = cJSON_AddArrayToObject(o, "deltas");
     for (size_t i = 0; i < index->delta_count; i++) cJSON_AddItemToArray(deltas, file_object(&index->deltas[i]));
     if (index->has_keys) cJSON_AddItemToObject(o, "keys", file_object(&index->keys));
+    if (index->has_sites) {
+        cJSON *sites = file_object(&index->sites);
+        json_add_integer(sites, "version", index->sites_version);
+        cJSON_AddItemToObject(o, "sites", sites);
+    }
     text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return text;

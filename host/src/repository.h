@@ -38,15 +38,18 @@ typedef struct {
     size_t delta_count;
     int has_keys;                 /* a key statement (keychain.h) comes with the list */
     repo_file keys;
+    int has_sites;                /* the site rules (site_rules.h) are published too */
+    int64_t sites_version;
+    repo_file sites;
 } repo_index;
 
 #define KEY_STATEMENT_FILE "keys.json"
 
 int repo_index_parse(const char *text, size_t len, repo_index *out, netral_error *err);
 
-#define REPO_INDEX_MAX_FILES (2 + MAX_INDEX_DELTAS)
-/* The files INDEX names (each with its signature): the list, the key statement when there is one,
- * the deltas. Their count, into OUT. */
+#define REPO_INDEX_MAX_FILES (3 + MAX_INDEX_DELTAS)
+/* The files INDEX names (each with its signature): the list, the key statement and the site rules
+ * when there are, the deltas. Their count, into OUT. */
 size_t repo_index_files(const repo_index *index, const repo_file *out[REPO_INDEX_MAX_FILES]);
 
 /* Verifies TEXT against the signature SIG_TEXT with a trusted key of any role; KEY_ID gets the

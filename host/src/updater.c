@@ -18,6 +18,7 @@
 #include "keychain.h"
 #include "os.h"
 #include "repository.h"
+#include "site_rules.h"
 #include "spool.h"
 #include "store.h"
 #include "update_state.h"
@@ -128,6 +129,49 @@ static int install_from(const netral_paths *paths, const char *dir, const repo_i
     return 0;
 }
 
+/* Keeps the site rules INDEX names in DIR when they verify and are newer than the kept ones:
+ * the signature and the document in one file (site_rules.h), replaced as one. */
+static void keep_site_rules(const netral_paths *paths, const char *dir, const repo_index *index, update_result *out)
+{
+    char path[NETRAL_PATH_BYTES], sig_path[NETRAL_PATH_BYTES], kept[NETRAL_PATH_BYTES];
+    char *text = NULL, *sig_text = NULL, *packed = NULL, *old = NULL;
+    size_t len = 0, sig_len = 0, packed_len = 0, old_len = 0;
+    site_rules_header header, current = {0, 0, 0};
+    netral_error err;
+
+    if (site_rules_read(paths, netral_now(), &old, &old_len, &current, &err) != 0) current.version = 0;
+    free(old);
+    out->sites_version = current.version;
+    if (!index->has_sites || index->sites_version <= current.version) return;
+    if (repo_file_check(dir, &index->sites, &err) != 0 || path_join(path, sizeof path, dir, index->sites.file, &err) != 0 ||
+        path_join(sig_path, sizeof sig_path, dir, index->sites.signature, &err) != 0 ||
+        path_join(kept, sizeof kept, paths->data_dir, SITE_RULES_KEPT_FILE, &err) != 0 ||
+        file_read_bounded_plain(path, MAX_SITE_RULES_BYTES, &text, &len, &err) != 0 ||
+        file_read_bounded_plain(sig_path, MAX_SIG_FILE_BYTES, &sig_text, &sig_len, &err) != 0 ||
+        site_rules_verify(paths, text, len, sig_text, sig_len, netral_now(), &header, &err) != 0)
+        goto failed;
+    if (header.version != index->sites_version) {
+        netral_fail(&err, NETRAL_E_FORMAT, "the site rules are version %lld, the index says %lld",
+                    (long long)header.version, (long long)index->sites_version);
+        goto failed;
+    }
+    packed = site_rules_pack(text, len, sig_text, sig_len, &packed_len);
+    if (packed == NULL) {
+        netral_fail(&err, NETRAL_E_NOMEM, "out of memory");
+        goto failed;
+    }
+    if (file_write_atomic(kept, packed, packed_len, &err) != 0) goto failed;
+    out->sites_version = header.version;
+    out->sites_installed = 1;
+    goto done;
+failed:
+    snprintf(out->sites_problem, sizeof out->sites_problem, "%s", err.msg);
+done:
+    free(text);
+    free(sig_text);
+    free(packed);
+}
+
 /* The update from the repository in DIR; HOW ("file", "web") and SOURCE are recorded. */
 static int update_from(const netral_paths *paths, const char *dir, const char *how, const char *source,
                        update_result *out, netral_error *err)
@@ -166,6 +210,7 @@ static int update_from(const netral_paths *paths, const char *dir, const char *h
     } else if (install_from(paths, dir, index, out->from_version, out, err) != 0) {
         goto done;
     }
+    keep_site_rules(paths, dir, index, out);
     rc = 0;
 done:
     if (paths->data_dir[0] != '\0' && os_make_dir(paths->data_dir) == 0)

@@ -15,6 +15,12 @@ typedef struct {
     const char *via;                      /* "delta", "full", "current" (nothing to do) or "behind" (the
                                              other way in brought a newer index: update_state.h) */
     char delta_problem[NETRAL_ERROR_MSG_BYTES];   /* why a delta was not used, when one was offered */
+    /* The site rules the index names (site_rules.h): the version kept after the update (0: none),
+     * whether this update installed it, and why the ones offered were not installed. The list is
+     * updated either way. */
+    int64_t sites_version;
+    int sites_installed;
+    char sites_problem[NETRAL_ERROR_MSG_BYTES];
 } update_result;
 
 /* Updates from the repository in the directory DIR (a file share, a folder IT deployed). Records

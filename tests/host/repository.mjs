@@ -59,3 +59,27 @@ export async function publishWith(a, version, key) {
   assert.equal(r.status, EXIT.OK, r.stderr);
 }
 
+
+const BUNDLED_RULES = JSON.parse(fs.readFileSync(new URL('../../extension/rules/netral-sites.json', import.meta.url), 'utf8'));
+
+// The site rules of VERSION in the repository (netral-sites.json), signed by SIGNER: the bundled
+// ones, with the times the host needs, and a rule of their own that says which version they are.
+export async function siteRules(a, { version, signer = a.listKey, issued = '2026-01-01T00:00:00Z', expires = '2099-01-01T00:00:00Z', text } = {}) {
+  const document = structuredClone(BUNDLED_RULES);
+  Object.assign(document, { version, issued, expires });
+  document.sites[0].rules.unshift({ action: 'like', selector: `[data-testid="like-v${version}"]` });
+  const file = path.join(a.repo, 'netral-sites.json');
+  fs.mkdirSync(a.repo, { recursive: true });
+  fs.writeFileSync(file, text ?? JSON.stringify(document));
+  const r = await a.sb.cli(['sign', '-W', '-s', signer.sec, '-m', file]);
+  assert.equal(r.status, EXIT.OK, r.stderr);
+  return document;
+}
+
+// The host's answer to {"type": "sites"} (HAVE: the version the extension has).
+export async function sitesFromHost(sb, { have, env } = {}) {
+  const host = sb.host({ env });
+  const reply = await host.request({ id: 1, type: 'sites', ...(have === undefined ? {} : { have }) });
+  await host.close();
+  return reply;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 import { EXIT, HOST_BIN, assertAnswersFrom } from './lib.mjs';
-import { authority, entriesFor, publish, publishWith, statement } from './repository.mjs';
+import { authority, entriesFor, publish, publishWith, siteRules, sitesFromHost, statement } from './repository.mjs';
 
 const CHUNK = 1024 * 1024;
 
@@ -93,6 +93,27 @@ describe('updates over the web: the host spools, the updater installs', () => {
     assert.equal(again.state, 'current');
     assert.equal(again.files, undefined);
     assert.equal((await updateFromSpool(a.sb)).result.via, 'current');
+    await host.close();
+  });
+
+  test('newer site rules are fetched with a current list, and installed by the updater; the same rules are not fetched again', async (t) => {
+    const a = await authority(t);
+    await publish(a, 1);
+    const host = a.sb.host();
+    await sendRepository(host, a.repo);
+    await updateFromSpool(a.sb);
+    await siteRules(a, { version: 2 });
+    const refreshed = await a.sb.cli(['publish', '--refresh', a.repo, '-i', a.indexKey.sec, '-W']);
+    assert.equal(refreshed.status, EXIT.OK, refreshed.stderr);
+    const run = await sendRepository(host, a.repo);
+    assert.equal(run.offer.state, 'needed');
+    assert.deepEqual(run.sent, ['netral-sites.json', 'netral-sites.json.minisig']);
+    const installed = await updateFromSpool(a.sb);
+    assert.equal(installed.result.via, 'current');
+    assert.equal(installed.result.sites_installed, true, JSON.stringify(installed.result));
+    assert.equal((await sitesFromHost(a.sb)).sites.version, 2);
+    const again = await host.request({ id: 5, ...offerOf(a.repo) });
+    assert.equal(again.state, 'current');
     await host.close();
   });
 
