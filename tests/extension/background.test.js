@@ -8,6 +8,7 @@ import { createVerdictCache } from '../../extension/src/background/verdict-cache
 import { createChecker } from '../../extension/src/background/checker.js';
 import { createDispatcher } from '../../extension/src/background/dispatcher.js';
 import { createRecognition, OUT_OF_DATE_AT } from '../../extension/src/background/recognition.js';
+import { createSiteRulesSource } from '../../extension/src/background/site-rules-source.js';
 import { loadInContext } from './helpers.js';
 
 const { normalise } = loadInContext(['src/common/account.js']).account;
@@ -312,4 +313,33 @@ test('recognition reports come only from content scripts on the watched sites, i
     await assert.rejects(dispatch({ type: 'recognition', platform: 'x', kind: 'noAccount', rules: 1, ...bad }, fromTab('https://x.com/home')), /malformed/);
   }
   assert.equal(calls.length, 1);
+});
+
+test('site rules from the host: asked with the version held, at most once a minute, newer ones told to every page', async () => {
+  let clock = 0;
+  const asked = [];
+  const pushed = [];
+  let offer = { id: 1, sites: null };
+  const source = createSiteRulesSource({
+    request: async (message) => { asked.push(message); return offer; },
+    push: (document) => pushed.push(document.version),
+    now: () => clock,
+  });
+  assert.equal(await source.current(), null);   // none installed: the bundled rules stay
+  offer = { id: 1, sites_version: 2, sites: { netral_sites: 1, version: 2 } };
+  assert.equal(await source.current(), null);   // asked a moment ago: not again
+  clock = 60_000;
+  const [a, b] = await Promise.all([source.current(), source.current()]);
+  assert.equal(a.version, 2);
+  assert.equal(b.version, 2);
+  assert.deepEqual(asked, [{ type: 'sites' }, { type: 'sites' }]);
+  assert.deepEqual(pushed, [2]);
+  offer = { id: 1, sites_version: 2, sites: null, current: true };
+  assert.equal((await source.current({ force: true })).version, 2);
+  assert.deepEqual(asked.at(-1), { type: 'sites', have: 2 });
+  offer = { id: 1, sites_version: 1, sites: { netral_sites: 1, version: 1 } };   // never backwards
+  assert.equal((await source.current({ force: true })).version, 2);
+  offer = { id: 1, sites_version: 3, sites: { netral_sites: 1, version: 3 } };
+  assert.equal((await source.current({ force: true })).version, 3);
+  assert.deepEqual(pushed, [2, 3]);
 });

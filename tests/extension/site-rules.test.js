@@ -109,13 +109,15 @@ test('a document refused at load leaves the rules in use as they were', () => {
 test('a good document loaded later is used from then on, without reloading the page', () => {
   const { window, Netral } = page('<!DOCTYPE html><html><body><article data-testid="tweet"><div data-testid="User-Name"><a href="/TimMenang">Tim</a></div><button data-testid="favourite">♥</button></article></body></html>');
   const button = window.document.querySelector('[data-testid="favourite"]');
-  assert.equal(Netral.resolve.classify(Netral.sites.forHost('x.com'), button, 'click'), null);
+  // The adapter the interceptor took when the page started, held on to.
+  const held = Netral.sites.forHost('x.com');
+  assert.equal(Netral.resolve.classify(held, button, 'click'), null);
   const doc = copy();
   doc.version = 2;
   siteOf(doc, 'x').rules.unshift({ action: 'like', selector: '[data-testid="favourite"]' });
   assert.equal(Netral.sites.load(doc).ok, true);
   assert.equal(Netral.sites.version(), 2);
-  const hit = Netral.resolve.classify(Netral.sites.forHost('x.com'), button, 'click');
+  const hit = Netral.resolve.classify(held, button, 'click');
   assert.equal(hit.action, 'like');
   assert.deepEqual({ ...hit.target }, { platform: 'x', account: '@timmenang' });
 });
@@ -158,4 +160,44 @@ test('check-rules.mjs: the tool for whoever edits the rules says ok, or each fau
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('rules that would replace those in use must be newer and keep every site', () => {
+  const { Netral } = page();
+  const newer = copy();
+  newer.version = 3;
+  assert.equal(Netral.sites.load(newer).ok, true);
+  for (const version of [3, 2]) {
+    const older = copy();
+    older.version = version;
+    const result = Netral.sites.load(older);
+    assert.equal(result.ok, false);
+    assert.match(Netral.siteRules.describe(result.errors), /^\.version: is not newer than the rules in use \(version 3\)$/);
+  }
+  const fewer = copy();
+  fewer.version = 4;
+  fewer.sites = fewer.sites.filter((site) => site.platform !== 'tiktok');
+  assert.match(Netral.siteRules.describe(Netral.sites.load(fewer).errors), /^\.sites: holds no rules for tiktok$/);
+  assert.equal(Netral.sites.version(), 3);
+  assert.equal(Netral.sites.forHost('www.tiktok.com').platform, 'tiktok');
+});
+
+test('the content script\'s port: a push from the worker goes to onPush, replies still to their requests', async () => {
+  const { Netral } = page();
+  let listener = null;
+  const posted = [];
+  const pushes = [];
+  const channel = Netral.channel.createChannel({
+    connect: () => ({
+      onMessage: { addListener: (fn) => { listener = fn; } },
+      onDisconnect: { addListener: () => {} },
+      postMessage: (envelope) => posted.push(envelope),
+    }),
+    onPush: (envelope) => pushes.push(envelope),
+  });
+  const reply = channel.request({ type: 'sites' });
+  listener({ push: 'sites', document: { version: 9 } });
+  listener({ id: posted[0].id, reply: { document: null } });
+  assert.deepEqual(await reply, { document: null });
+  assert.deepEqual(pushes, [{ push: 'sites', document: { version: 9 } }]);
 });

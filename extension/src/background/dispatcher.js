@@ -27,7 +27,7 @@ export class MessageError extends Error {}
 /**
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
- * @param handlers      {check, checkBatch, strings, status, updateNow, recognition}
+ * @param handlers      {check, checkBatch, strings, status, updateNow, recognition, sites}
  * @param platforms     the platforms' names (common/account.js)
  * @returns (message, sender) → Promise of the reply
  */
@@ -52,6 +52,11 @@ export function createDispatcher({ extensionId, extensionBase, handlers, platfor
       allowed: (sender) => fromContentScript(sender) || fromExtensionPage(sender),
       valid: (m) => m.language === 'id' || m.language === 'en',
       run: (m) => handlers.strings(m.language),
+    },
+    sites: {
+      allowed: fromContentScript,
+      valid: () => true,
+      run: async () => ({ document: await handlers.sites() }),
     },
     recognition: {
       allowed: fromContentScript,

@@ -9,6 +9,7 @@ import { createChecker } from './checker.js';
 import { createDispatcher, servePort } from './dispatcher.js';
 import { createListUpdater } from './list-updater.js';
 import { createRecognition } from './recognition.js';
+import { createSiteRulesSource } from './site-rules-source.js';
 
 const { normalise, platforms } = globalThis.Netral.account;
 const { fromManaged } = globalThis.Netral.policy;
@@ -37,6 +38,21 @@ const updater = createListUpdater({
 });
 
 const recognition = createRecognition({ storage: api.storage.local });
+
+// The content scripts' ports: newer site rules are told to every open page.
+const pagePorts = new Set();
+const siteRules = createSiteRulesSource({
+  request: (message) => connection.request(message),
+  push: (document) => {
+    for (const port of pagePorts) {
+      try {
+        port.postMessage({ push: 'sites', document });
+      } catch {
+        pagePorts.delete(port);
+      }
+    }
+  },
+});
 
 async function readPolicy() {
   try {
@@ -74,6 +90,7 @@ async function status() {
     list: checker.list(),
     update: checker.update(),
     webUpdate: await updater.state().catch(() => null),
+    siteRules: await siteRules.current().then((document) => (document ? { version: document.version, issued: document.issued, expires: document.expires } : null)).catch(() => null),
     recognition: await recognition.state().catch(() => ({})),
     policy,
   };
@@ -88,15 +105,23 @@ const dispatch = createDispatcher({
     checkBatch: (items) => checker.checkBatch(items),
     strings,
     status,
-    updateNow: () => policyRead.then(() => updater.runNow()),
+    // "Periksa sekarang": new lists and, whatever the lists did, new site rules.
+    updateNow: () => policyRead.then(() => updater.runNow())
+      .finally(() => siteRules.current({ force: true }).catch(() => {})),
     recognition: (m) => recognition.note(m),
+    sites: () => siteRules.current(),
   },
 });
 
 // Content scripts ask over a persistent port (content/channel.js); the popup with sendMessage.
 api.runtime.onConnect.addListener((port) => {
-  if (port.name === 'netral') servePort(port, dispatch);
-  else port.disconnect();
+  if (port.name !== 'netral') {
+    port.disconnect();
+    return;
+  }
+  servePort(port, dispatch);
+  pagePorts.add(port);
+  port.onDisconnect.addListener(() => pagePorts.delete(port));
 });
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -109,6 +134,10 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 api.storage.onChanged.addListener((changes, area) => { if (area === 'managed') readPolicy(); });
 // A worker woken by the alarm runs with the policy it reads first (the mirrors are in it).
-api.alarms.onAlarm.addListener((alarm) => { policyRead.then(() => updater.onAlarm(alarm)).catch(() => {}); });
+// The updater's alarm also looks for newer site rules (the system updater may have installed
+// some since): open pages switch within the update interval.
+api.alarms.onAlarm.addListener((alarm) => {
+  policyRead.then(() => updater.onAlarm(alarm)).catch(() => {}).then(() => siteRules.current({ force: true }));
+});
 const policyRead = readPolicy();
 connection.connect();

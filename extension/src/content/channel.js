@@ -10,9 +10,10 @@
 
   /**
    * @param connect (info) → Port, i.e. runtime.connect
+   * @param onPush  (envelope) → void: what the worker sends unasked ({push: 'sites', document})
    * @returns {request(message) → Promise of the reply}; a refused message rejects
    */
-  function createChannel({ connect, name = 'netral' }) {
+  function createChannel({ connect, name = 'netral', onPush = () => {} }) {
     let port = null;
     let nextId = 1;
     const pending = new Map();   // id → {resolve, reject, port}
@@ -20,6 +21,10 @@
     function open() {
       const opened = connect({ name });
       opened.onMessage.addListener((envelope) => {
+        if (envelope && typeof envelope.push === 'string') {
+          onPush(envelope);
+          return;
+        }
         const entry = envelope && pending.get(envelope.id);
         if (!entry) return;
         pending.delete(envelope.id);

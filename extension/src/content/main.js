@@ -16,7 +16,20 @@
   let language = uiLanguage();
   let t = netral.strings.create(null, api.i18n);
 
-  const channel = netral.channel.createChannel({ connect: (info) => api.runtime.connect(info) });
+  // Newer site rules than the bundled ones, from the host through the worker (docs/site-rules.md):
+  // checked whole here, in this page's DOM, and used from the next event on (sites/registry.js).
+  const extensionVersion = api.runtime.getManifest().version;
+  function useSiteRules(document) {
+    if (!document || document.version <= (netral.sites.version() || 0)) return;
+    const result = netral.sites.load(document, { extensionVersion });
+    if (!result.ok) console.error(`Netral: site rules version ${document.version} refused:\n${netral.siteRules.describe(result.errors)}`);
+  }
+  const channel = netral.channel.createChannel({
+    connect: (info) => api.runtime.connect(info),
+    onPush: (envelope) => { if (envelope.push === 'sites') useSiteRules(envelope.document); },
+  });
+  // Asked at the start (which also opens the port that later rules are pushed over).
+  channel.request({ type: 'sites' }).then((reply) => useSiteRules(reply && reply.document)).catch(() => {});
   async function send(message) {
     const reply = await channel.request(message);
     if (!reply) throw new Error('no reply');
