@@ -13,6 +13,7 @@
 #include "json.h"
 #include "isotime.h"
 #include "protocol.h"
+#include "recognition.h"
 
 enum { OPT_JSON = 1000 };
 static const struct option JSON_AND_HELP[] = {
@@ -194,6 +195,14 @@ int cli_status(int argc, char **argv)
             printf("Site rules:    the extension's own (the kept ones are not usable: %s)\n", str(reply, "sites_problem"));
         else
             printf("Site rules:    the extension's own (none published)\n");
+        const cJSON *recognition = cJSON_GetObjectItemCaseSensitive(reply, "recognition"), *site;
+        if (!cJSON_IsObject(recognition)) recognition = NULL;
+        cJSON_ArrayForEach(site, recognition) {
+            printf("Recognition:   %s%s: %.0f not recognised, %.0f without account, %.0f rules not usable "
+                   "(site rules %.0f, since %s)\n", site->string,
+                   recognition_out_of_date(site) ? " MAY BE OUT OF DATE" : "", num(site, "unrecognised"),
+                   num(site, "noAccount"), num(site, "ruleError"), num(site, "rules"), str(site, "since"));
+        }
         const cJSON *update = cJSON_GetObjectItemCaseSensitive(reply, "update");
         if (cJSON_IsObject(update)) {
             const cJSON *e = cJSON_GetObjectItemCaseSensitive(update, "last_error");

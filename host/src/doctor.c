@@ -18,6 +18,7 @@
 #ifdef _WIN32
 #include "registry.h"
 #endif
+#include "recognition.h"
 #include "site_rules.h"
 #include "store.h"
 #include "updater.h"
@@ -543,6 +544,22 @@ static void check_site_rules(report *r, const netral_paths *paths)
     say(r, FINDING_OK, "site rules", NULL, "site rules version %lld, valid until %s", (long long)header.version, when);
 }
 
+/* The counts each user's browser sent (recognition.h): a site whose rules may no longer match. */
+static void report_recognition(const char *user, const cJSON *counts, void *ctx)
+{
+    report *r = ctx;
+    const cJSON *site;
+    cJSON_ArrayForEach(site, counts) {
+        if (!recognition_out_of_date(site)) continue;
+        say(r, FINDING_WARN, "site rules", "tell the list authority: newer site rules fix it (docs/site-rules.md)",
+            "recognition may be out of date on %s (user %s, site rules version %.0f, since %s): %.0f clicks on "
+            "controls like actions not recognised, %.0f actions without a readable account, %.0f rules not usable",
+            site->string, user, recognition_number(site, "rules"),
+            cJSON_GetObjectItemCaseSensitive(site, "since")->valuestring, recognition_number(site, "unrecognised"),
+            recognition_number(site, "noAccount"), recognition_number(site, "ruleError"));
+    }
+}
+
 /* A list a browser fetched that nothing installed: the spool updater is not running. */
 static void check_spool(report *r, const netral_paths *paths)
 {
@@ -582,6 +599,7 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
     check_list(&r, paths, keys);
     check_updates(&r, paths);
     check_site_rules(&r, paths);
+    recognition_each_user(paths, report_recognition, &r);
     check_spool(&r, paths);
     free(keys);
     return r.failures;

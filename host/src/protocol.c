@@ -14,6 +14,7 @@
 #include "isotime.h"
 #include "json.h"
 #include "netral_limits.h"
+#include "recognition.h"
 #include "site_rules.h"
 #include "spool.h"
 #include "store.h"
@@ -191,6 +192,8 @@ static void handle_status(protocol_ctx *ctx, cJSON *reply, const list_state *st)
         last = json_read_file(path, 64 * 1024);
     cJSON_AddItemToObject(reply, "last_import", last ? last : cJSON_CreateNull());
     add_site_rules_info(ctx, reply);
+    cJSON *counts = recognition_read_own(ctx->paths);
+    cJSON_AddItemToObject(reply, "recognition", counts ? counts : cJSON_CreateNull());
 }
 
 /* ---- list updates over the web: offer, files, commit (spool.h) ---- */
@@ -335,6 +338,21 @@ static void handle_sites(protocol_ctx *ctx, const cJSON *request, cJSON *reply)
         json_add_text(reply, "sites_problem", "the kept site rules are not JSON");
     }
     free(text);
+}
+
+/* ---- how well the site rules match, as the extension counted it (recognition.h) ---- */
+
+static void handle_recognition(protocol_ctx *ctx, const cJSON *request, cJSON *reply)
+{
+    netral_error err;
+    cJSON *counts = recognition_parse(cJSON_GetObjectItemCaseSensitive(request, "sites"), &err);
+    if (counts == NULL) {
+        set_error(reply, "bad_request", err.msg);
+        return;
+    }
+    if (recognition_store(ctx->paths, counts, &err) != 0) set_failure(reply, &err);
+    else cJSON_AddTrueToObject(reply, "stored");
+    cJSON_Delete(counts);
 }
 
 /* ---- check and check_batch ---- */
@@ -547,6 +565,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     else if (strcmp(type->valuestring, "update_file") == 0) handle_update_file(ctx, request, reply);
     else if (strcmp(type->valuestring, "update_commit") == 0) handle_update_commit(ctx, reply);
     else if (strcmp(type->valuestring, "sites") == 0) handle_sites(ctx, request, reply);
+    else if (strcmp(type->valuestring, "recognition") == 0) handle_recognition(ctx, request, reply);
     else set_error(reply, "unknown_type", "unknown request type");
 
     /* Printed into a buffer that fits a check's reply: no growing copy, no final copy. */

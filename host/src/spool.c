@@ -77,22 +77,30 @@ void spool_free(spool *sp)
     free(sp);
 }
 
+int spool_user_dir(const netral_paths *paths, char out[NETRAL_PATH_BYTES], int make, netral_error *err)
+{
+    char user[128], why[NETRAL_ERROR_MSG_BYTES];
+    if (os_user_name(user, sizeof user) != 0) return netral_fail(err, NETRAL_E_IO, "cannot tell this user's name");
+    if (path_join(out, NETRAL_PATH_BYTES, paths->spool_dir, user, err) != 0) return -1;
+    if (!make) return 0;
+    /* a per-user install makes its spool; a system one has it from the package */
+    if (!os_exists(paths->spool_dir) && os_make_dir(paths->spool_dir) != 0)
+        return netral_fail(err, NETRAL_E_IO, "the spool %s is missing and cannot be made (%s): reinstall Netral",
+                           paths->spool_dir, strerror(errno));
+    if (os_make_private_dir(out, why, sizeof why) != 0) return netral_fail(err, NETRAL_E_IO, "%s", why);
+    return 0;
+}
+
 /* Makes SPOOL/USER and its incoming/ (private to this user) and takes the lock. */
 static int open_dirs(spool *sp, netral_error *err)
 {
-    char user[128], why[NETRAL_ERROR_MSG_BYTES], lock[NETRAL_PATH_BYTES];
-    if (os_user_name(user, sizeof user) != 0) return netral_fail(err, NETRAL_E_IO, "cannot tell this user's name");
-    if (path_join(sp->dir, sizeof sp->dir, sp->paths->spool_dir, user, err) != 0 ||
-        path_join(sp->incoming, sizeof sp->incoming, sp->dir, SPOOL_INCOMING_DIR, err) != 0 ||
+    char why[NETRAL_ERROR_MSG_BYTES], lock[NETRAL_PATH_BYTES];
+    if (spool_user_dir(sp->paths, sp->dir, 1, err) != 0) return -1;
+    if (path_join(sp->incoming, sizeof sp->incoming, sp->dir, SPOOL_INCOMING_DIR, err) != 0 ||
         path_join(lock, sizeof lock, sp->dir, ".lock", err) != 0 ||
         snprintf(sp->ready, sizeof sp->ready, "%s.ready", sp->dir) >= (int)sizeof sp->ready)
         return netral_fail(err, NETRAL_E_TOO_LARGE, "the spool's path is too long");
-    /* a per-user install makes its spool; a system one has it from the package */
-    if (!os_exists(sp->paths->spool_dir) && os_make_dir(sp->paths->spool_dir) != 0)
-        return netral_fail(err, NETRAL_E_IO, "the spool %s is missing and cannot be made (%s): reinstall Netral",
-                           sp->paths->spool_dir, strerror(errno));
-    if (os_make_private_dir(sp->dir, why, sizeof why) != 0 || os_make_private_dir(sp->incoming, why, sizeof why) != 0)
-        return netral_fail(err, NETRAL_E_IO, "%s", why);
+    if (os_make_private_dir(sp->incoming, why, sizeof why) != 0) return netral_fail(err, NETRAL_E_IO, "%s", why);
     if (sp->lock_fd >= 0) return 0;
     sp->lock_fd = os_open_locked(lock);
     if (sp->lock_fd < 0) {

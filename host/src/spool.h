@@ -27,6 +27,9 @@
 #define SPOOL_CHUNK_MAX_BYTES (1024u * 1024u)
 #define SPOOL_MAX_USERS 1024u                    /* spools the updater looks at in one run */
 
+/* SPOOL/USER for the user running this; with MAKE, made (private) if it is not there. */
+int spool_user_dir(const netral_paths *paths, char out[NETRAL_PATH_BYTES], int make, netral_error *err);
+
 /* A file an offer needs: EXACT with the size and digest from the signed index, or a signature
  * of at most MAX bytes (verified by the updater). */
 typedef struct {

@@ -55,6 +55,24 @@ function publishRules(version, { tamper = false } = {}) {
   return JSON.parse(cli(['update', '--from', repo(), '--json']));
 }
 
+// Where the host keeps the counts for this user (per-user install: DATA/spool/UID).
+const recognitionFile = () => path.join(hostDir(), 'data', 'spool', String(process.getuid()), '.recognition.json');
+const cliStatus = (args) => {
+  try {
+    return cli(args);
+  } catch (error) {
+    return error.stdout;   // doctor exits 1 for the findings of a test machine (no policy, …)
+  }
+};
+
+async function waitForFile(file) {
+  const deadline = Date.now() + 10_000;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // The rules version the page's content script uses, read in the extension's own world of the
 // page (DevTools protocol: the isolated world the extension's content scripts run in).
 async function rulesVersionInPage(page, extensionId) {
@@ -97,9 +115,17 @@ describe('Chromium: site rules published beside the list', () => {
   test('new rules reach a page already open, without a reload; tampered ones are not kept', async () => {
     await inTab(chromium.browser, URL_, async (page, probe) => {
       assert.equal(await rulesVersionInPage(page, chromium.extensionId), 1, 'the bundled rules at first');
-      // Unknown to the bundled rules: the click reaches the site unjudged.
-      await clickControl(page, '#like-v2');
-      assert.equal(await siteSaw(page, '#like-v2'), 1);
+      // Unknown to the bundled rules: the clicks reach the site unjudged, and are counted as
+      // controls that look like actions no rule knew: the popup and IT (doctor) are told.
+      for (let i = 0; i < 3; i++) await clickControl(page, '#like-v2');
+      assert.equal(await siteSaw(page, '#like-v2'), 3);
+      await waitingFor('the worker to hand the counts to the host', waitForFile(recognitionFile()));
+      const doctor = JSON.parse(cliStatus(['doctor', '--json'])).findings.find((f) => f.subject === 'site rules');
+      assert.match(doctor.message, /^recognition may be out of date on x \(user \d+, site rules version 1, since [0-9T:-]+Z\): 3 clicks/);
+      const popupText = await inTab(chromium.browser, `chrome-extension://${chromium.extensionId}/src/popup/popup.html`,
+        (popup) => popup.waitForFunction(() => !document.getElementById('recognition').hidden, { timeout: 5000 })
+          .then(() => popup.$eval('#recognition', (box) => box.textContent)));
+      assert.match(popupText, /(Pengenalan tindakan mungkin sudah usang di X|Recognition of actions may be out of date on X)/);
 
       const installed = publishRules(2);
       assert.equal(installed.sites_installed, true, JSON.stringify(installed));
@@ -110,7 +136,7 @@ describe('Chromium: site rules published beside the list', () => {
       assert.match(await probe.text(warning), /timmerahputih/i);
       await page.keyboard.press('Escape');
       await probe.waitFor(false);
-      assert.equal(await siteSaw(page, '#like-v2'), 1, 'the like on a listed account was held');
+      assert.equal(await siteSaw(page, '#like-v2'), 3, 'the like on a listed account was held');
 
       // Version 3, changed after it was signed: not kept; the page keeps version 2.
       const refused = publishRules(3, { tamper: true });

@@ -295,7 +295,7 @@ test('recognition counts per site and rules version, nothing else; a new rules v
     recognition.note({ platform: 'tiktok', kind: 'ruleError', rules: 1 }),
   ]);
   let state = await recognition.state();
-  assert.deepEqual(state.x, { rules: 1, since: '2026-12-03T08:00:00.000Z', unrecognised: OUT_OF_DATE_AT, noAccount: 1, ruleError: 0, outOfDate: true });
+  assert.deepEqual(state.x, { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: OUT_OF_DATE_AT, noAccount: 1, ruleError: 0, outOfDate: true });
   assert.equal(state.tiktok.outOfDate, false);
   // Only counts, the rules version and a time are stored: no account, URL or label.
   assert.deepEqual(Object.keys(storage.data.recognition.sites.x).sort(), ['noAccount', 'ruleError', 'rules', 'since', 'unrecognised']);
@@ -342,4 +342,25 @@ test('site rules from the host: asked with the version held, at most once a minu
   offer = { id: 1, sites_version: 3, sites: { netral_sites: 1, version: 3 } };
   assert.equal((await source.current({ force: true })).version, 3);
   assert.deepEqual(pushed, [2, 3]);
+});
+
+test('recognition counts go to the host, together, a moment after they change: counts only', async () => {
+  const storage = memoryStorage();
+  const timers = [];
+  const reports = [];
+  const recognition = createRecognition({
+    storage, now: () => Date.parse('2026-12-03T08:00:00Z'), report: async (sites) => { reports.push(sites); },
+    setTimer: (fn) => timers.push(fn),
+  });
+  await Promise.all([
+    recognition.note({ platform: 'x', kind: 'unrecognised', rules: 1 }),
+    recognition.note({ platform: 'x', kind: 'noAccount', rules: 1 }),
+  ]);
+  assert.equal(timers.length, 1, 'one report for counts noted together');
+  timers.shift()();
+  await recognition.state();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(reports, [{ x: { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: 1, noAccount: 1, ruleError: 0 } }]);
+  await recognition.note({ platform: 'x', kind: 'unrecognised', rules: 1 });
+  assert.equal(timers.length, 1, 'a later count is reported again');
 });

@@ -37,7 +37,10 @@ const updater = createListUpdater({
   storage: api.storage.local,
 });
 
-const recognition = createRecognition({ storage: api.storage.local });
+const recognition = createRecognition({
+  storage: api.storage.local,
+  report: (sites) => connection.request({ type: 'recognition', sites }),
+});
 
 // The content scripts' ports: newer site rules are told to every open page.
 const pagePorts = new Set();
