@@ -198,10 +198,11 @@ int cli_status(int argc, char **argv)
         const cJSON *recognition = cJSON_GetObjectItemCaseSensitive(reply, "recognition"), *site;
         if (!cJSON_IsObject(recognition)) recognition = NULL;
         cJSON_ArrayForEach(site, recognition) {
-            printf("Recognition:   %s%s: %.0f not recognised, %.0f without account, %.0f rules not usable "
-                   "(site rules %.0f, since %s)\n", site->string,
+            printf("Recognition:   %s%s: %.0f not recognised, %.0f without account, %.0f rules not usable, "
+                   "%.0f feeds without posts (site rules %.0f, since %s)\n", site->string,
                    recognition_out_of_date(site) ? " MAY BE OUT OF DATE" : "", num(site, "unrecognised"),
-                   num(site, "noAccount"), num(site, "ruleError"), num(site, "rules"), str(site, "since"));
+                   num(site, "noAccount"), num(site, "ruleError"), num(site, "noPosts"), num(site, "rules"),
+                   str(site, "since"));
         }
         const cJSON *update = cJSON_GetObjectItemCaseSensitive(reply, "update");
         if (cJSON_IsObject(update)) {

@@ -553,10 +553,12 @@ static void report_recognition(const char *user, const cJSON *counts, void *ctx)
         if (!recognition_out_of_date(site)) continue;
         say(r, FINDING_WARN, "site rules", "tell the list authority: newer site rules fix it (docs/site-rules.md)",
             "recognition may be out of date on %s (user %s, site rules version %.0f, since %s): %.0f clicks on "
-            "controls like actions not recognised, %.0f actions without a readable account, %.0f rules not usable",
+            "controls like actions not recognised, %.0f actions without a readable account, %.0f rules not usable, "
+            "%.0f feed pages without posts",
             site->string, user, recognition_number(site, "rules"),
             cJSON_GetObjectItemCaseSensitive(site, "since")->valuestring, recognition_number(site, "unrecognised"),
-            recognition_number(site, "noAccount"), recognition_number(site, "ruleError"));
+            recognition_number(site, "noAccount"), recognition_number(site, "ruleError"),
+            recognition_number(site, "noPosts"));
     }
 }
 

@@ -11,7 +11,7 @@
 #include "os.h"
 #include "spool.h"
 
-static const char *const COUNTS[] = {"unrecognised", "noAccount", "ruleError", NULL};
+static const char *const COUNTS[] = {"unrecognised", "noAccount", "ruleError", "noPosts", NULL};
 
 static int whole_in(const cJSON *item, double min, double max)
 {
@@ -19,7 +19,7 @@ static int whole_in(const cJSON *item, double min, double max)
            item->valuedouble == (double)(int64_t)item->valuedouble;
 }
 
-/* One platform's counts, checked: {"rules", "since", and the three counts}, nothing else. */
+/* One platform's counts, checked: {"rules", "since", and the four counts}, nothing else. */
 static cJSON *site_counts(const cJSON *in, netral_error *err)
 {
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(in, "rules");

@@ -1,7 +1,7 @@
 /* How well the site rules still match each site, as the extension counted it on this laptop
  * (extension/src/background/recognition.js): per platform, the rules version, since when, and
  * how many clicks on controls labelled like actions no rule knew, actions without a readable
- * account, rules that could not be used. Counts only: no URL, account or label. The host keeps
+ * account, rules that could not be used, feed pages that showed no post. Counts only: no URL, account or label. The host keeps
  * the last counts a user's browser sent in that user's spool directory, where IT reads them with
  * `netral doctor` (all users) and the user with `netral status`.
  *

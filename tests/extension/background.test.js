@@ -295,13 +295,13 @@ test('recognition counts per site and rules version, nothing else; a new rules v
     recognition.note({ platform: 'tiktok', kind: 'ruleError', rules: 1 }),
   ]);
   let state = await recognition.state();
-  assert.deepEqual(state.x, { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: OUT_OF_DATE_AT, noAccount: 1, ruleError: 0, outOfDate: true });
+  assert.deepEqual(state.x, { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: OUT_OF_DATE_AT, noAccount: 1, ruleError: 0, noPosts: 0, outOfDate: true });
   assert.equal(state.tiktok.outOfDate, false);
   // Only counts, the rules version and a time are stored: no account, URL or label.
-  assert.deepEqual(Object.keys(storage.data.recognition.sites.x).sort(), ['noAccount', 'ruleError', 'rules', 'since', 'unrecognised']);
+  assert.deepEqual(Object.keys(storage.data.recognition.sites.x).sort(), ['noAccount', 'noPosts', 'ruleError', 'rules', 'since', 'unrecognised']);
   await recognition.note({ platform: 'x', kind: 'noAccount', rules: 2 });
   state = await recognition.state();
-  assert.deepEqual({ ...state.x, since: null }, { rules: 2, since: null, unrecognised: 0, noAccount: 1, ruleError: 0, outOfDate: false });
+  assert.deepEqual({ ...state.x, since: null }, { rules: 2, since: null, unrecognised: 0, noAccount: 1, ruleError: 0, noPosts: 0, outOfDate: false });
 });
 
 test('recognition reports come only from content scripts on the watched sites, in the known kinds', async () => {
@@ -360,7 +360,7 @@ test('recognition counts go to the host, together, a moment after they change: c
   timers.shift()();
   await recognition.state();
   await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.deepEqual(reports, [{ x: { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: 1, noAccount: 1, ruleError: 0 } }]);
+  assert.deepEqual(reports, [{ x: { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: 1, noAccount: 1, ruleError: 0, noPosts: 0 } }]);
   await recognition.note({ platform: 'x', kind: 'unrecognised', rules: 1 });
   assert.equal(timers.length, 1, 'a later count is reported again');
 });

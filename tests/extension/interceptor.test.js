@@ -650,3 +650,13 @@ test('a page reports each kind a few times at most', () => {
   assert.equal(sent.filter((kind) => kind === 'unrecognised').length, 5);
   assert.equal(sent.filter((kind) => kind === 'noAccount').length, 5);
 });
+
+test('a feed page on which no post is found says the post selectors may no longer match', () => {
+  const feed = setup({ html: '<!DOCTYPE html><html><body><main><div data-testid="cellInnerDiv">Tim Menang: Pilih kami!</div></main></body></html>', url: 'https://x.com/home' });
+  assert.equal(feed.Netral.recognition.postsMissing(feed.window, feed.Netral.sites.forHost('x.com')), true);
+  const withPosts = setup({ url: 'https://x.com/home' });
+  assert.equal(withPosts.Netral.recognition.postsMissing(withPosts.window, withPosts.Netral.sites.forHost('x.com')), false);
+  // Not a feed (a profile, a post): no post there says nothing.
+  const profile = setup({ html: '<!DOCTYPE html><html><body><main></main></body></html>', url: 'https://x.com/TimMenang' });
+  assert.equal(profile.Netral.recognition.postsMissing(profile.window, profile.Netral.sites.forHost('x.com')), false);
+});

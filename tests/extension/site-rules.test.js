@@ -73,6 +73,7 @@ const FAULTS = [
   ['scope "nearest" without find', (d) => { delete siteOf(d, 'facebook').rules[7].account[0].find; }, '.sites[3].rules[7].account[0].find', false],
   ['a null action on a control that opens nothing', (d) => { delete siteOf(d, 'tiktok').rules[8].opensContext; }, '.sites[1].rules[8].action', false],
   ['a modifier on a click rule', (d) => { siteOf(d, 'x').rules[0].modifier = true; }, '.sites[0].rules[0].modifier', false],
+  ['a feed pattern that does not compile', (d) => { siteOf(d, 'x').feeds = ['^/home$', '^/(home']; }, '.sites[0].feeds[1]', false],
   ['a platform given twice', (d) => { siteOf(d, 'threads').platform = 'x'; }, '.sites[5].platform', false],
   ['a host of another platform', (d) => { siteOf(d, 'tiktok').hosts.push('youtube.com'); }, '.sites[1].hosts[1]', false],
   ['another format', (d) => { d.netral_sites = 2; }, '.netral_sites', true],

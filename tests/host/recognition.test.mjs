@@ -11,8 +11,8 @@ import { makeSandbox } from './lib.mjs';
 
 const spoolOf = (sb) => path.join(sb.dataDir, 'spool', String(process.getuid()));
 const COUNTS = {
-  x: { rules: 2, since: '2026-12-01T00:00:00Z', unrecognised: 4, noAccount: 1, ruleError: 0 },
-  tiktok: { rules: 2, since: '2026-12-01T00:00:00Z', unrecognised: 1, noAccount: 0, ruleError: 0 },
+  x: { rules: 2, since: '2026-12-01T00:00:00Z', unrecognised: 4, noAccount: 1, ruleError: 0, noPosts: 0 },
+  tiktok: { rules: 2, since: '2026-12-01T00:00:00Z', unrecognised: 1, noAccount: 0, ruleError: 0, noPosts: 0 },
 };
 
 async function send(sb, sites) {
@@ -32,12 +32,16 @@ describe('recognition counts', () => {
     assert.deepEqual(await send(sb, COUNTS), { id: 1, stored: true });
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(spoolOf(sb), '.recognition.json'), 'utf8')), COUNTS);
     const status = (await sb.cli(['status'])).stdout;
-    assert.match(status, /^Recognition: +x MAY BE OUT OF DATE: 4 not recognised, 1 without account, 0 rules not usable \(site rules 2, since 2026-12-01T00:00:00Z\)$/m);
+    assert.match(status, /^Recognition: +x MAY BE OUT OF DATE: 4 not recognised, 1 without account, 0 rules not usable, 0 feeds without posts \(site rules 2, since 2026-12-01T00:00:00Z\)$/m);
     assert.match(status, /^Recognition: +tiktok: 1 not recognised/m);
     const findings = await doctorFindings(sb);
     assert.equal(findings.length, 1);
     assert.equal(findings[0].level, 'warn');
     assert.match(findings[0].message, new RegExp(`^recognition may be out of date on x \\(user ${process.getuid()}, site rules version 2, since 2026-12-01T00:00:00Z\\): 4 clicks`));
+    // Counts an older extension sends (without noPosts) count it as 0.
+    const { noPosts, ...older } = COUNTS.x;
+    await send(sb, { x: older });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(spoolOf(sb), '.recognition.json'), 'utf8')), { x: COUNTS.x });
     // The next counts replace them (a new rules version starts afresh in the extension).
     await send(sb, { x: { rules: 3, since: '2026-12-03T00:00:00Z', unrecognised: 0, noAccount: 0, ruleError: 0 } });
     assert.deepEqual(await doctorFindings(sb), []);

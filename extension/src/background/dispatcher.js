@@ -5,7 +5,7 @@
 const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', 'comment', 'follow', 'subscribe', 'join']);
 const MAX_ACCOUNT_CHARS = 2048;
 const MAX_BATCH = 200;
-const RECOGNITION_KINDS = new Set(['unrecognised', 'noAccount', 'ruleError']);
+const RECOGNITION_KINDS = new Set(['unrecognised', 'noAccount', 'ruleError', 'noPosts']);
 const WATCHED_HOST = /(^|\.)(x\.com|twitter\.com|instagram\.com|facebook\.com|tiktok\.com|youtube\.com|threads\.net|threads\.com)$/;
 
 function isWatchedPage(url) {

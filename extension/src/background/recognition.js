@@ -1,13 +1,14 @@
 // How well the site rules still match each site, counted on this device only: per platform
 // and rules version, how many times a control that looked like an action was clicked but no
-// rule knew it, an action's account could not be read, or a rule could not be used. No URL,
+// rule knew it, an action's account could not be read, a rule could not be used, or a feed
+// showed no post. No URL,
 // no account, no label is kept: only the counts, the rules version and when counting began.
 // A new rules version starts its counts afresh (what the old rules missed says nothing of the
 // new ones). The popup shows it, and the counts go to the native host on this computer, which
 // keeps them for `netral status` and `netral doctor` (host/src/recognition.h); nothing leaves
 // the device.
 
-export const KINDS = ['unrecognised', 'noAccount', 'ruleError'];
+export const KINDS = ['unrecognised', 'noAccount', 'ruleError', 'noPosts'];
 const KEY = 'recognition';
 const MAX_COUNT = 1_000_000;
 // From how many of one kind, in one rules version, the popup says recognition may be out of date.
@@ -58,7 +59,7 @@ export function createRecognition({
     return queue;
   }
 
-  /** {platform: {rules, since, unrecognised, noAccount, ruleError, outOfDate}} */
+  /** {platform: {rules, since, unrecognised, noAccount, ruleError, noPosts, outOfDate}} */
   async function state() {
     await queue;
     const { sites } = await read();

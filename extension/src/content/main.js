@@ -4,6 +4,7 @@
   'use strict';
 
   const netral = root.Netral;
+  const POSTS_WITHIN_MS = 15000;
   const api = root.browser || root.chrome;
   const adapter = netral.sites.forHost(root.location.hostname);
   if (!adapter) return;
@@ -66,13 +67,19 @@
 
   const enabled = () => policy.mode !== 'off' && policy.sites.includes(adapter.platform);
   const verdicts = netral.verdicts.createVerdicts({ send });
-  // Counted by the worker, on this device only (background/recognition.js; the popup shows it).
+  // Counted by the worker, on this device only (background/recognition.js: the popup shows the
+  // counts, and the host keeps them for netral status and doctor).
   const report = netral.recognition.createReporter((kind) => {
     channel.request({ type: 'recognition', platform: adapter.platform, kind, rules: netral.sites.version() }).catch(() => {});
   });
   netral.interceptor.createInterceptor({
     window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }), report,
   }).install();
+  // A feed shows its posts within seconds of loading: none by then (on the page the user is on
+  // then) says the post selectors no longer match.
+  root.addEventListener('load', () => {
+    root.setTimeout(() => { if (enabled() && netral.recognition.postsMissing(root, adapter)) report('noPosts'); }, POSTS_WITHIN_MS);
+  }, { once: true });
   netral.prefetch.createPrefetcher({ window: root, adapter, verdicts, enabled }).start();
 
   // The warning's frame is added once the page has settled, whatever the page holds, so its

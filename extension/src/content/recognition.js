@@ -1,7 +1,7 @@
 // Notices, on the page, when the site rules may have stopped matching the site: a trusted
 // click on a control labelled like an action (its whole label, in English or Indonesian)
 // that no rule knew, an action whose account could not be read, a rule that could not be
-// used. Only the kind is reported (to the worker, which counts it: background/recognition.js);
+// used, a feed page on which no post is found. Only the kind is reported (to the worker, which counts it: background/recognition.js);
 // never the label, the URL or an account. A page reports each kind a few times at most.
 (function attach(root) {
   'use strict';
@@ -32,6 +32,24 @@
     return Boolean(control) && labels(control).some((label) => ACTION_LABEL.test(label));
   }
 
+  /**
+   * Whether WINDOW shows one of the adapter's feeds (a path where posts are always shown once
+   * the page has loaded) and none of its posts is found: the post selectors may no longer match.
+   */
+  function postsMissing(window, adapter) {
+    const path = window.location.pathname;
+    const feed = (adapter.feeds || []).some((pattern) => {
+      try {
+        return new RegExp(pattern).test(path);
+      } catch {
+        return false;
+      }
+    });
+    if (!feed) return false;
+    const selector = netral.resolve.postSelector(adapter, window.document);
+    return !selector || window.document.querySelector(selector) === null;
+  }
+
   /** @param send (kind) → void: hands one report on; at most REPORTS_PER_PAGE of each kind. */
   function createReporter(send) {
     const sent = new Map();
@@ -47,5 +65,5 @@
     };
   }
 
-  netral.recognition = { looksLikeAction, createReporter };
+  netral.recognition = { looksLikeAction, postsMissing, createReporter };
 })(globalThis);

@@ -16,11 +16,11 @@
   const EVENTS = ['click', 'dblclick', 'enter', 'submit'];
   const SCOPES = ['post', 'self', 'page', 'location', 'nearest', 'context'];
   const MAX = {
-    sites: 16, hosts: 8, posts: 32, sources: 16, namedLists: 16, rules: 128, keys: 16, keepParams: 8,
+    sites: 16, hosts: 8, posts: 32, feeds: 8, sources: 16, namedLists: 16, rules: 128, keys: 16, keepParams: 8,
     selector: 2048, pattern: 512, note: 1024, errors: 20,
   };
   const DOCUMENT_FIELDS = ['netral_sites', 'version', 'min_extension', 'issued', 'expires', 'note', 'sites'];
-  const SITE_FIELDS = ['platform', 'note', 'hosts', 'sources', 'posts', 'authors', 'pageAccount', 'rules', 'keys', 'keepParams'];
+  const SITE_FIELDS = ['platform', 'note', 'hosts', 'sources', 'posts', 'feeds', 'authors', 'pageAccount', 'rules', 'keys', 'keepParams'];
   const RULE_FIELDS = ['action', 'note', 'selector', 'event', 'has', 'text', 'unless', 'account', 'opensContext', 'modifier'];
   const SOURCE_FIELDS = ['note', 'scope', 'find', 'attr', 'pattern', 'prefix', 'alias', 'freshIf'];
   const HOST_NAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
@@ -179,6 +179,7 @@
         selector(post.has, `${at}.has`);
         if (post.note !== undefined) text(post.note, `${at}.note`, MAX.note);
       });
+      list(value.feeds, `${path}.feeds`, MAX.feeds, { required: false }).forEach((feed, i) => pattern(feed, `${path}.feeds[${i}]`));
       sources(value.authors, `${path}.authors`, named, { required: false });
       sources(value.pageAccount, `${path}.pageAccount`, named, { required: false });
       list(value.rules, `${path}.rules`, MAX.rules, { min: 1 }).forEach((item, i) => rule(item, `${path}.rules[${i}]`, named));
@@ -245,6 +246,7 @@
       platform: site.platform,
       hosts: site.hosts.slice(),
       posts: (site.posts || []).map((post) => (typeof post === 'string' ? post : withoutNote(post))),
+      feeds: (site.feeds || []).slice(),
       authors: expandSources(site.authors, named),
       pageAccount: expandSources(site.pageAccount, named),
       rules: site.rules.map((rule) => {

@@ -165,7 +165,7 @@ function renderRecognition(status, t, language) {
     const counts = document.createElement('p');
     counts.className = 'meta';
     counts.textContent = t('recognitionCounts', String(site.rules), formatDateTime(site.since, language),
-      String(site.unrecognised || 0), String(site.noAccount || 0), String(site.ruleError || 0));
+      String(site.unrecognised || 0), String(site.noAccount || 0), String(site.ruleError || 0), String(site.noPosts || 0));
     list.append(warning, counts);
   }
 }
