@@ -197,3 +197,11 @@ test('a site whose rules may be out of date is named, with the counts for IT; si
   doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition: { tiktok: recognition.tiktok } });
   assert.equal(doc.getElementById('recognition').hidden, true);
 });
+
+test('the site rules in use: published ones with their version and validity, else the extension\'s own', async () => {
+  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, siteRules: { version: 4, issued: '2026-12-01T00:00:00Z', expires: '2027-03-01T00:00:00Z' } });
+  const value = (d) => [...d.querySelectorAll('dt')].find((dt) => dt.textContent === 'Aturan situs')?.nextElementSibling.textContent;
+  assert.equal(value(doc), 'versi 4, berlaku hingga 1 Maret 2027');
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, siteRules: null });
+  assert.equal(value(doc), 'bawaan ekstensi');
+});

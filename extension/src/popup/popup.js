@@ -71,6 +71,11 @@ function render(status, t, language) {
     const state = row(facts, t('popupListState'), t(list.stale ? 'popupListStale' : 'popupListCurrent'));
     state.className = list.stale ? 'bad' : 'ok';
   }
+  // The site rules in use: published ones the host holds (docs/site-rules.md), or the extension's own.
+  if (status.list || status.siteRules) {
+    const rules = status.siteRules;
+    row(facts, t('popupSiteRules'), rules ? t('siteRulesPublished', String(rules.version), formatDate(rules.expires, language)) : t('siteRulesBundled'));
+  }
 
   renderUpdates(status, t, language);
   renderRecognition(status, t, language);
