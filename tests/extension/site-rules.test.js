@@ -10,6 +10,7 @@ import path from 'node:path';
 import test from 'node:test';
 import Ajv from 'ajv/dist/2020.js';
 import { contentScriptFiles, pageWithScripts, readJson, repoRoot } from './helpers.js';
+import { pageHtml } from '../lib/fixtures.js';
 
 const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
 const BUNDLED = readJson(path.join(repoRoot, 'extension/rules/netral-sites.json'));
@@ -201,4 +202,13 @@ test('the content script\'s port: a push from the worker goes to onPush, replies
   listener({ id: posted[0].id, reply: { document: null } });
   assert.deepEqual(await reply, { document: null });
   assert.deepEqual(pushes, [{ push: 'sites', document: { version: 9 } }]);
+});
+
+test('a reply in a video\'s comments is on the comment\'s author and on the video\'s channel', () => {
+  const { window, Netral } = page(pageHtml('youtube-en'), 'https://www.youtube.com/watch?v=Qw3rTy7uIoP');
+  const submit = window.document.querySelector('#contents > ytd-comment-thread-renderer:nth-of-type(2) #reply-dialog #submit-button button');
+  const hit = Netral.resolve.classify(Netral.sites.forHost('www.youtube.com'), submit, 'click');
+  assert.equal(hit.action, 'comment');
+  assert.equal(hit.target.account, '@andi.wijaya-99');
+  assert.ok(hit.aliases.some((alias) => alias.account === '@timmerahputih'), 'the video\'s channel is checked too');
 });

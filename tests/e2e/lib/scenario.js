@@ -40,6 +40,11 @@ export function isListed(expect, aliases = []) {
   return [expect.account, ...aliases].some((account) => LISTED.has(`${expect.platform} ${account}`));
 }
 
+/** The account a warning about EXPECT names: the target when it is listed, else the listed alias. */
+export function listedAccount(expect, aliases = []) {
+  return [expect.account, ...aliases].find((account) => LISTED.has(`${expect.platform} ${account}`)) ?? null;
+}
+
 /** Every URL a page is viewed at (composite pages hold several views). */
 export function viewsOf(spec) {
   return [...new Set([spec.url, ...[...(spec.clicks || []), ...(spec.keys || [])].map((item) => item.url).filter(Boolean)])];

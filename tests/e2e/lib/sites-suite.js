@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   actionsOf, artifact, assertPointerCanReach, describeItem, exerciseClear, exerciseLayerItem, exerciseListed, inTab, isListed,
-  layerActionsOf, loadSpec, openChromium, prepare,
+  layerActionsOf, listedAccount, loadSpec, openChromium, prepare,
 } from './scenario.js';
 import { slug } from '../../lib/fixtures.js';
 
@@ -37,7 +37,8 @@ export function chromiumSitesSuite(title, pages) {
               assert.equal(facts.ranWhileWarning, 0, 'the page did not see the action while warned');
               assert.equal(facts.ranAfterCancel, 0, 'cancel dropped the action');
               assert.equal(facts.ranAfterProceed, 1, 'go on let it happen exactly once');
-              assert.ok(facts.said.includes(item.expect.account), `the warning names ${item.expect.account}`);
+              const named = listedAccount(item.expect, item.aliases);
+              assert.ok(facts.said.includes(named), `the warning names ${named}`);
               assert.match(facts.said, /SKB No\. 2\/2022/);
             } else {
               const facts = await exerciseClear(page, probe, item);
