@@ -10,10 +10,11 @@ typedef struct {
     size_t n;
 } span;
 
+/* The platforms' names and hosts (platforms.h, from extension/platforms.json). */
+static const platform_names NAMES[PLATFORM_COUNT] = NETRAL_PLATFORM_NAMES;
+
 /* What Netral knows of each platform's accounts. Order matches netral_platform. */
 typedef struct {
-    const char *name;
-    const char *hosts[11];        /* exact host names, lower case, NULL-terminated */
     const char *handle_extra;     /* characters allowed in a handle besides a-z and 0-9 */
     size_t handle_min, handle_max;
     int has_numeric_ids;
@@ -23,25 +24,17 @@ typedef struct {
 
 static const platform_rules RULES[PLATFORM_COUNT] = {
     [PLATFORM_X] = {
-        "x",
-        {"x.com", "www.x.com", "mobile.x.com", "twitter.com", "www.twitter.com",
-         "mobile.twitter.com", NULL},
         "_", 1, 15, 1, 0,
         {"home", "explore", "search", "notifications", "messages", "settings", "i", "intent",
          "compose", "hashtag", "login", "logout", "signup", "tos", "privacy", "share", "account",
          "jobs", NULL},
     },
     [PLATFORM_INSTAGRAM] = {
-        "instagram",
-        {"instagram.com", "www.instagram.com", "m.instagram.com", NULL},
         "._", 1, 30, 1, 0,
         {"p", "reel", "reels", "tv", "explore", "accounts", "direct", "stories", "about",
          "developer", "legal", "web", NULL},
     },
     [PLATFORM_FACEBOOK] = {
-        "facebook",
-        {"facebook.com", "www.facebook.com", "m.facebook.com", "mobile.facebook.com",
-         "web.facebook.com", NULL},
         ".", 1, 50, 1, 1,
         {"watch", "events", "marketplace", "gaming", "login", "help", "settings", "photo.php",
          "photo", "reel", "reels", "share", "sharer.php", "sharer", "hashtag", "stories",
@@ -49,20 +42,14 @@ static const platform_rules RULES[PLATFORM_COUNT] = {
          NULL},
     },
     [PLATFORM_TIKTOK] = {
-        "tiktok",
-        {"tiktok.com", "www.tiktok.com", "m.tiktok.com", NULL},
         "._", 2, 24, 1, 0,
         {NULL},
     },
     [PLATFORM_YOUTUBE] = {
-        "youtube",
-        {"youtube.com", "www.youtube.com", "m.youtube.com", NULL},
         "._-", 3, 30, 0, 0,
         {NULL},
     },
     [PLATFORM_THREADS] = {
-        "threads",
-        {"threads.net", "www.threads.net", "threads.com", "www.threads.com", NULL},
         "._", 1, 30, 1, 0,
         {NULL},
     },
@@ -130,7 +117,7 @@ static int emit(account_ref *out, netral_platform platform, const char *prefix, 
 static int make_id(netral_platform platform, span digits, account_ref *out, netral_error *err)
 {
     if (!RULES[platform].has_numeric_ids)
-        return netral_fail(err, NETRAL_E_ACCOUNT, "%s has no numeric account ids", RULES[platform].name);
+        return netral_fail(err, NETRAL_E_ACCOUNT, "%s has no numeric account ids", NAMES[platform].name);
     if (!all_digits(digits) || digits.n > MAX_DIGITS || digits.p[0] == '0')
         return netral_fail(err, NETRAL_E_ACCOUNT, "not a numeric id: '%.*s'",
                            (int)(digits.n > 64 ? 64 : digits.n), digits.p);
@@ -141,7 +128,7 @@ static int make_channel(netral_platform platform, span id, account_ref *out, net
 {
     if (platform != PLATFORM_YOUTUBE)
         return netral_fail(err, NETRAL_E_ACCOUNT, "channel ids belong to youtube, not %s",
-                           RULES[platform].name);
+                           NAMES[platform].name);
     if (!is_channel_id(id))
         return netral_fail(err, NETRAL_E_ACCOUNT,
                            "not a YouTube channel id (UC followed by 22 of A-Z a-z 0-9 _ -)");
@@ -156,7 +143,7 @@ static int make_handle(netral_platform platform, span name, account_ref *out, ne
 
     if (name.n < r->handle_min || name.n > r->handle_max)
         return netral_fail(err, NETRAL_E_ACCOUNT, "a handle on %s has %zu to %zu characters, not %zu",
-                           r->name, r->handle_min, r->handle_max, name.n);
+                           NAMES[platform].name, r->handle_min, r->handle_max, name.n);
     for (size_t i = 0; i < name.n; i++) {
         char c = lower(name.p[i]);
         int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -164,12 +151,12 @@ static int make_handle(netral_platform platform, span name, account_ref *out, ne
         if (!ok)
             return netral_fail(err, NETRAL_E_ACCOUNT,
                                "a handle on %s has only letters, digits and '%s', not '%.*s'",
-                               r->name, r->handle_extra, (int)(name.n > 64 ? 64 : name.n), name.p);
+                               NAMES[platform].name, r->handle_extra, (int)(name.n > 64 ? 64 : name.n), name.p);
         if (c == '.' && r->handle_ignores_dots) continue;
         buf[used++] = c;
     }
     if (used == 0)
-        return netral_fail(err, NETRAL_E_ACCOUNT, "empty %s handle", r->name);
+        return netral_fail(err, NETRAL_E_ACCOUNT, "empty %s handle", NAMES[platform].name);
     span canonical = {buf, used};
     return emit(out, platform, "@", canonical, err);
 }
@@ -179,7 +166,7 @@ static int make_group(netral_platform platform, span name, account_ref *out, net
     char buf[MAX_GROUP_BYTES];
 
     if (platform != PLATFORM_FACEBOOK)
-        return netral_fail(err, NETRAL_E_ACCOUNT, "groups belong to facebook, not %s", RULES[platform].name);
+        return netral_fail(err, NETRAL_E_ACCOUNT, "groups belong to facebook, not %s", NAMES[platform].name);
     if (name.n == 0 || name.n > MAX_GROUP_BYTES)
         return netral_fail(err, NETRAL_E_ACCOUNT, "a group name has 1 to %u characters", MAX_GROUP_BYTES);
     for (size_t i = 0; i < name.n; i++) {
@@ -270,7 +257,7 @@ static span query_value(span query, const char *key)
 static netral_platform platform_of_host(span host)
 {
     for (int p = 0; p < PLATFORM_COUNT; p++)
-        for (const char *const *h = RULES[p].hosts; *h != NULL; h++)
+        for (const char *const *h = NAMES[p].hosts; *h != NULL; h++)
             if (span_eq_nocase(host, *h)) return (netral_platform)p;
     return PLATFORM_NONE;
 }
@@ -360,7 +347,7 @@ static int normalize_url(netral_platform given, span s, account_ref *out, netral
                            (int)(u.host.n > 100 ? 100 : u.host.n), u.host.p);
     if (given != PLATFORM_NONE && given != platform)
         return netral_fail(err, NETRAL_E_ACCOUNT, "the URL is on %s, not %s",
-                           RULES[platform].name, RULES[given].name);
+                           NAMES[platform].name, NAMES[given].name);
     switch (platform) {
     case PLATFORM_X: return x_url(&u, out, err);
     case PLATFORM_INSTAGRAM: return instagram_url(&u, out, err);
@@ -404,12 +391,10 @@ int platform_parse(const char *name, size_t len, netral_platform *out)
 {
     span s = {name, len};
     if (name == NULL) return -1;
-    if (span_eq_nocase(s, "twitter")) {
-        *out = PLATFORM_X;
-        return 0;
-    }
     for (int p = 0; p < PLATFORM_COUNT; p++) {
-        if (span_eq_nocase(s, RULES[p].name)) {
+        int known = span_eq_nocase(s, NAMES[p].name);
+        for (const char *const *a = NAMES[p].aliases; *a != NULL && !known; a++) known = span_eq_nocase(s, *a);
+        if (known) {
             *out = (netral_platform)p;
             return 0;
         }
@@ -420,5 +405,5 @@ int platform_parse(const char *name, size_t len, netral_platform *out)
 const char *platform_name(netral_platform platform)
 {
     if (platform < 0 || platform >= PLATFORM_COUNT) return "none";
-    return RULES[platform].name;
+    return NAMES[platform].name;
 }

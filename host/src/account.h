@@ -8,16 +8,7 @@
 #include "error.h"
 #include "netral_limits.h"
 
-typedef enum {
-    PLATFORM_NONE = -1,
-    PLATFORM_X = 0,
-    PLATFORM_INSTAGRAM,
-    PLATFORM_FACEBOOK,
-    PLATFORM_TIKTOK,
-    PLATFORM_YOUTUBE,
-    PLATFORM_THREADS,
-    PLATFORM_COUNT
-} netral_platform;
+#include "platforms.h"   /* netral_platform, from extension/platforms.json */
 
 typedef struct {
     netral_platform platform;

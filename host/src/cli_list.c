@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "account.h"
 #include "cli.h"
 #include "config.h"
 #include "importer.h"
@@ -226,8 +227,8 @@ int cli_status(int argc, char **argv)
 static const char CHECK_USAGE[] =
     "usage: netral check PLATFORM ACCOUNT [--json]\n"
     "       netral check URL [--json]\n"
-    "Is the account on the installed list? PLATFORM is x, instagram, facebook, tiktok, youtube or\n"
-    "threads; ACCOUNT a handle, a numeric id or a URL of the site.\n"
+    "Is the account on the installed list? PLATFORM is one of " NETRAL_PLATFORM_LIST ";\n"
+    "ACCOUNT a handle, a numeric id or a URL of the site.\n"
     "Exit status: 0 not listed, 3 listed, 4 no valid list installed, 1 not an account.\n";
 
 int cli_check(int argc, char **argv)

@@ -670,7 +670,7 @@ static void build_row(builder *b, const csv_record *rec)
         ok = 0;
     } else if (platform_parse(platform_text.p, platform_text.n, &platform) != 0) {
         row_problem(b, line, field_number(b, COL_PLATFORM),
-                    "unknown platform \"%.*s\": one of x (or twitter), instagram, facebook, tiktok, youtube, threads%s",
+                    "unknown platform \"%.*s\": one of " NETRAL_PLATFORM_LIST " (twitter is x)%s",
                     (int)(platform_text.n > 40 ? 40 : platform_text.n), platform_text.p,
                     !b->has_header && b->rows == 1 ? " (a header row must start with a column name, such as platform)"
                                                    : "");

@@ -172,7 +172,7 @@ int list_parse_entry(const char *line, size_t len, list_entry *out, netral_error
 
     if (!cJSON_IsString(platform_item) ||
         platform_parse(platform_item->valuestring, strlen(platform_item->valuestring), &platform) != 0) {
-        netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be one of x, instagram, facebook, tiktok, youtube, threads");
+        netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be one of " NETRAL_PLATFORM_LIST);
         goto done;
     }
     if (!cJSON_IsArray(accounts) || cJSON_GetArraySize(accounts) < 1 ||
@@ -275,7 +275,7 @@ int delta_parse_op(const char *line, size_t len, delta_op *out, netral_error *er
     account_item = cJSON_GetObjectItemCaseSensitive(body, "account");
     if (!cJSON_IsString(platform_item) ||
         platform_parse(platform_item->valuestring, strlen(platform_item->valuestring), &platform) != 0) {
-        netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be one of x, instagram, facebook, tiktok, youtube, threads");
+        netral_fail(err, NETRAL_E_FORMAT, "\"platform\" must be one of " NETRAL_PLATFORM_LIST);
         goto done;
     }
     if (!cJSON_IsString(account_item) ||

@@ -215,6 +215,7 @@ function dispatcher() {
     extensionId: EXTENSION.id,
     extensionBase: EXTENSION.base,
     platforms: loadInContext(['src/common/account.js']).account.platforms,
+    domains: loadInContext([]).platforms.flatMap((platform) => platform.domains),
     handlers: {
       check: async (m) => { calls.push(['check', m]); return { verdict: 'clear' }; },
       checkBatch: async (items) => { calls.push(['batch', items]); return items.map(() => ({ verdict: 'clear' })); },

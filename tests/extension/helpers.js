@@ -5,7 +5,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { BUNDLED_RULES_SCRIPT, bundledRulesScript } from '../../extension/tools/build.mjs';
+import { BUNDLED_RULES_SCRIPT, PLATFORMS_SCRIPT, bundledRulesScript, platformsScript } from '../../extension/tools/build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -19,8 +19,8 @@ const sources = new Map();
 /** An extension file as the built extension has it (the bundled rules' script is made by the build). */
 export function readExtensionFile(file) {
   if (!sources.has(file)) {
-    sources.set(file, file === BUNDLED_RULES_SCRIPT ? bundledRulesScript()
-      : fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
+    const made = { [BUNDLED_RULES_SCRIPT]: bundledRulesScript, [PLATFORMS_SCRIPT]: platformsScript }[file];
+    sources.set(file, made ? made() : fs.readFileSync(path.join(extensionRoot, file), 'utf8'));
   }
   return sources.get(file);
 }
@@ -31,10 +31,11 @@ export function contentScriptFiles() {
   return base.content_scripts[0].js;
 }
 
-/** Runs FILES (paths relative to extension/) in a fresh vm context; returns its Netral. */
+/** Runs FILES (paths relative to extension/) in a fresh vm context, after the platforms'
+ * list that the others read (src/common/platforms.js); returns its Netral. */
 export function loadInContext(files) {
   const context = vm.createContext({ console, setTimeout, clearTimeout, URL });
-  for (const file of files) {
+  for (const file of [PLATFORMS_SCRIPT, ...files.filter((f) => f !== PLATFORMS_SCRIPT)]) {
     vm.runInContext(readExtensionFile(file), context, { filename: file });
   }
   return context.Netral;

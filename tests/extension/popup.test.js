@@ -185,16 +185,17 @@ test('a site whose rules may be out of date is named, with the counts for IT; si
     x: { rules: 1, since: '2026-12-01T00:00:00Z', unrecognised: 4, noAccount: 1, ruleError: 0, outOfDate: true },
     tiktok: { rules: 1, since: '2026-12-01T00:00:00Z', unrecognised: 1, noAccount: 0, ruleError: 0, outOfDate: false },
   };
-  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition });
+  const platforms = [{ name: 'x', display: 'X' }, { name: 'tiktok', display: 'TikTok' }];
+  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition, platforms });
   const box = doc.getElementById('recognition');
   assert.equal(box.hidden, false);
   assert.match(box.textContent, /Pengenalan tindakan mungkin sudah usang di X\b/);
   assert.match(box.textContent, /versi 1, sejak 1 Desember 2026.*: 4 tombol .* 1 tindakan tanpa akun .* 0 aturan/);
   assert.doesNotMatch(box.textContent, /TikTok/);
   assert.match(box.textContent, /Hanya jumlahnya yang dihitung, di komputer ini/);
-  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition }, 'en');
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition, platforms }, 'en');
   assert.match(doc.getElementById('recognition').textContent, /Recognition of actions may be out of date on X/);
-  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition: { tiktok: recognition.tiktok } });
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, recognition: { tiktok: recognition.tiktok }, platforms });
   assert.equal(doc.getElementById('recognition').hidden, true);
 });
 

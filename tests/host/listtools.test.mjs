@@ -287,7 +287,7 @@ describe('list build: problems, each with its line and column', () => {
       ',@tim_d,,Tim D,,,P,',
     ]);
     assert.equal(lines.length, 4, lines.join('\n'));
-    assert.match(lines[0], /^daftar\.csv:2: column A \(platform\): unknown platform "myspace": one of x \(or twitter\), instagram/);
+    assert.match(lines[0], /^daftar\.csv:2: column A \(platform\): unknown platform "myspace": one of x, instagram, facebook, tiktok, youtube, threads \(twitter is x\)/);
     assert.match(lines[1], /^daftar\.csv:3: column D \(nama\): no name/);
     assert.match(lines[2], /^daftar\.csv:4: column B \(akun\): neither an account nor an id/);
     assert.match(lines[3], /^daftar\.csv:5: column A \(platform\): no platform/);

@@ -6,12 +6,11 @@ const ACTIONS = new Set(['like', 'react', 'repost', 'share', 'quote', 'reply', '
 const MAX_ACCOUNT_CHARS = 2048;
 const MAX_BATCH = 200;
 const RECOGNITION_KINDS = new Set(['unrecognised', 'noAccount', 'ruleError', 'noPosts']);
-const WATCHED_HOST = /(^|\.)(x\.com|twitter\.com|instagram\.com|facebook\.com|tiktok\.com|youtube\.com|threads\.net|threads\.com)$/;
-
-function isWatchedPage(url) {
+// Whether URL is an https page of one of DOMAINS (a watched site) or of a subdomain of one.
+function isWatchedPage(url, domains) {
   try {
     const { protocol, hostname } = new URL(url);
-    return protocol === 'https:' && WATCHED_HOST.test(hostname);
+    return protocol === 'https:' && domains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
   } catch {
     return false;
   }
@@ -28,12 +27,13 @@ export class MessageError extends Error {}
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
  * @param handlers      {check, checkBatch, strings, status, updateNow, recognition, sites}
- * @param platforms     the platforms' names (common/account.js)
+ * @param platforms     the platforms' names, and
+ * @param domains       their sites' domains (extension/platforms.json)
  * @returns (message, sender) → Promise of the reply
  */
-export function createDispatcher({ extensionId, extensionBase, handlers, platforms }) {
+export function createDispatcher({ extensionId, extensionBase, handlers, platforms, domains }) {
   const knownPlatforms = new Set(platforms);
-  const fromContentScript = (sender) => sender.id === extensionId && Boolean(sender.tab) && isWatchedPage(sender.url);
+  const fromContentScript = (sender) => sender.id === extensionId && Boolean(sender.tab) && isWatchedPage(sender.url, domains);
   const fromExtensionPage = (sender) => sender.id === extensionId && typeof sender.url === 'string'
     && sender.url.startsWith(extensionBase);
 

@@ -1,5 +1,6 @@
 // Service worker (Chromium) / background script (Firefox): wires the host connection, the
 // verdict cache, the policy and the list updater to the message dispatcher.
+import '../common/platforms.js';   // made by the build from extension/platforms.json
 import '../common/account.js';
 import '../common/policy.js';
 import { api } from './browser.js';
@@ -95,6 +96,7 @@ async function status() {
     webUpdate: await updater.state().catch(() => null),
     siteRules: await siteRules.current().then((document) => (document ? { version: document.version, issued: document.issued, expires: document.expires } : null)).catch(() => null),
     recognition: await recognition.state().catch(() => ({})),
+    platforms: globalThis.Netral.platforms.map(({ name, display }) => ({ name, display })),
     policy,
   };
 }
@@ -103,6 +105,7 @@ const dispatch = createDispatcher({
   extensionId: api.runtime.id,
   extensionBase: api.runtime.getURL(''),
   platforms,
+  domains: globalThis.Netral.platforms.flatMap((platform) => platform.domains),
   handlers: {
     check: (m) => checker.check(m),
     checkBatch: (items) => checker.checkBatch(items),

@@ -9,10 +9,11 @@
 
   const MAX_INPUT_BYTES = 2048;
 
-  const PLATFORM_ALIASES = {
-    x: 'x', twitter: 'x', instagram: 'instagram', facebook: 'facebook',
-    tiktok: 'tiktok', youtube: 'youtube', threads: 'threads',
-  };
+  // The platforms, their other names and their hosts: extension/platforms.json (common/platforms.js).
+  const PLATFORM_LIST = root.Netral.platforms;
+  const PLATFORM_ALIASES = Object.fromEntries(PLATFORM_LIST.flatMap((platform) => [
+    [platform.name, platform.name], ...platform.aliases.map((alias) => [alias, platform.name]),
+  ]));
 
   // Handle rules per platform: characters besides a-z and 0-9, and length (before any
   // dots are dropped). Facebook ignores dots, so they are removed from the canonical form.
@@ -31,15 +32,7 @@
   const GROUP_NAME = /^[a-z0-9._-]{1,100}$/;
   const CHANNEL_ID = /^UC[A-Za-z0-9_-]{22}$/;
 
-  const HOSTS = {
-    x: ['x.com', 'twitter.com'].flatMap((h) => [h, `www.${h}`, `mobile.${h}`]),
-    instagram: ['instagram.com', 'www.instagram.com', 'm.instagram.com'],
-    threads: ['threads.net', 'threads.com', 'www.threads.net', 'www.threads.com'],
-    tiktok: ['tiktok.com', 'www.tiktok.com', 'm.tiktok.com'],
-    youtube: ['youtube.com', 'www.youtube.com', 'm.youtube.com'],
-    facebook: ['facebook.com', 'www.', 'm.', 'mobile.', 'web.']
-      .map((p) => (p === 'facebook.com' ? p : `${p}facebook.com`)),
-  };
+  const HOSTS = Object.fromEntries(PLATFORM_LIST.map((platform) => [platform.name, platform.hosts]));
 
   const RESERVED = {
     x: words('home explore search notifications messages settings i intent compose hashtag login logout signup tos privacy share account jobs'),
@@ -222,5 +215,5 @@
   }
 
   const netral = root.Netral || (root.Netral = {});
-  netral.account = { normalise, platformOf, platformOfHost, platforms: Object.keys(HANDLES) };
+  netral.account = { normalise, platformOf, platformOfHost, platforms: PLATFORM_LIST.map((platform) => platform.name) };
 })(globalThis);

@@ -4,7 +4,7 @@
 (function attach(root) {
   'use strict';
 
-  const PLATFORMS = ['x', 'instagram', 'facebook', 'tiktok', 'youtube', 'threads'];
+  const PLATFORMS = root.Netral.platforms.map((platform) => platform.name);   // common/platforms.js
   const DEFAULTS = Object.freeze({
     mode: 'warn',
     failMode: 'open',

@@ -17,9 +17,7 @@
   const EFFECT_WITHIN_MS = 1500;     // a replay that changes nothing by then was ignored
   const PASS_NEXT_FOR_MS = 60 * 1000;
 
-  const PLATFORM_NAMES = {
-    x: 'X', instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', youtube: 'YouTube', threads: 'Threads',
-  };
+  const PLATFORM_NAMES = Object.fromEntries(netral.platforms.map((platform) => [platform.name, platform.display]));
 
   /** 'allow' | 'warn' | 'block' | 'unchecked' for a reply under a policy. */
   function decide(reply, policy) {

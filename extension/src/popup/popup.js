@@ -151,22 +151,19 @@ function renderWebUpdate(status, t, language) {
   }
 }
 
-const PLATFORM_NAMES = {
-  x: 'X', instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', youtube: 'YouTube', threads: 'Threads',
-};
-
 // Sites where the rules in use may no longer match (background/recognition.js): shown only
 // where the counts say so, with the counts for IT.
 function renderRecognition(status, t, language) {
   const box = document.getElementById('recognition');
   const list = document.getElementById('recognition-sites');
   list.replaceChildren();
-  const sites = Object.entries(status.recognition || {}).filter(([platform, site]) => site.outOfDate && PLATFORM_NAMES[platform]);
+  const names = Object.fromEntries((status.platforms || []).map(({ name, display }) => [name, display]));   // the worker's list
+  const sites = Object.entries(status.recognition || {}).filter(([platform, site]) => site.outOfDate && names[platform]);
   box.hidden = sites.length === 0;
   for (const [platform, site] of sites) {
     const warning = document.createElement('p');
     warning.className = 'bad';
-    warning.textContent = t('recognitionOutOfDate', PLATFORM_NAMES[platform]);
+    warning.textContent = t('recognitionOutOfDate', names[platform]);
     const counts = document.createElement('p');
     counts.className = 'meta';
     counts.textContent = t('recognitionCounts', String(site.rules), formatDateTime(site.since, language),

@@ -4,11 +4,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { platforms } from '../../../extension/tools/build.mjs';
 import { HOST_NAME, hostManifest } from './host.js';
 import { hold, waitingFor } from './lifetime.js';
 
 export const CHROMIUM = process.env.NETRAL_CHROMIUM || '/usr/bin/chromium';
-export const SITE_HOSTS = ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com'];
+// The watched sites' domains (extension/platforms.json): mapped to the fixture server.
+export const SITE_HOSTS = platforms().flatMap((platform) => platform.domains);
 
 /** The id Chromium gives an extension whose manifest carries KEY (base64 DER). */
 export function extensionIdFromKey(key) {

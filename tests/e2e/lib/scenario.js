@@ -8,7 +8,7 @@ import { build } from '../../../extension/tools/build.mjs';
 import { makeCertificate } from './certificate.js';
 import { startFixtureServer } from './fixture-server.js';
 import { HOST_BIN, hostBuilt, installHost } from './host.js';
-import { extensionIdFromKey, launchChromium } from './chromium.js';
+import { SITE_HOSTS, extensionIdFromKey, launchChromium } from './chromium.js';
 import { setChromiumPolicy, waitForManagedPolicy } from './policy.js';
 import { WarningProbe } from './warning.js';
 import { artifactsDir } from './paths.js';
@@ -70,7 +70,7 @@ export async function prepare({ pages, withHost = true }) {
   };
   try {
     const extension = build(path.join(dir, 'extension'));
-    const certificate = makeCertificate(dir, ['x.com', 'twitter.com', 'instagram.com', 'facebook.com', 'tiktok.com', 'youtube.com', 'threads.net', 'threads.com']);
+    const certificate = makeCertificate(dir, SITE_HOSTS);
     server = await waitingFor('the fixture server to listen', startFixtureServer(certificate));
     forgetServer = hold(`fixture server on port ${server.port}`, () => server.closeNow());
     for (const name of pages) {
