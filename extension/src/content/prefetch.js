@@ -15,8 +15,18 @@
     const doc = window.document;
     const { accountsIn, classify, pageAccount, postSelector } = netral.resolve;
     const asked = new WeakSet();   // posts whose accounts were sent for checking
-    const selector = postSelector(adapter, doc);
     let lastUrl = null;
+    // The posts' selector, made again when newer site rules are in use (sites/registry.js).
+    let selectorOf = null;
+    let selectorFor;
+    function postsSelector() {
+      const version = netral.sites ? netral.sites.version() : null;
+      if (selectorOf === null || version !== selectorFor) {
+        selectorOf = postSelector(adapter, doc);
+        selectorFor = version;
+      }
+      return selectorOf;
+    }
 
     function checkPage() {
       if (doc.location.href === lastUrl) return;
@@ -41,6 +51,7 @@
     function scan() {
       if (!enabled()) return;
       checkPage();
+      const selector = postsSelector();
       if (selector) ask(doc.querySelectorAll(selector));
     }
 
@@ -48,6 +59,7 @@
     function onMutations(records) {
       if (!enabled()) return;
       checkPage();
+      const selector = postsSelector();
       if (!selector) return;
       const posts = new Set();
       for (const record of records) {
