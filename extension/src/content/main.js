@@ -20,10 +20,10 @@
   // Newer site rules than the bundled ones, from the host through the worker (docs/site-rules.md):
   // checked whole here, in this page's DOM, and used from the next event on (sites/registry.js).
   const extensionVersion = api.runtime.getManifest().version;
-  function useSiteRules(document) {
-    if (!document || document.version <= (netral.sites.version() || 0)) return;
-    const result = netral.sites.load(document, { extensionVersion });
-    if (!result.ok) console.error(`Netral: site rules version ${document.version} refused:\n${netral.siteRules.describe(result.errors)}`);
+  function useSiteRules(rules) {
+    if (!rules || rules.version <= (netral.sites.version() || 0)) return;
+    const result = netral.sites.load(rules, { extensionVersion });
+    if (!result.ok) console.error(`Netral: site rules version ${rules.version} refused:\n${netral.siteRules.describe(result.errors)}`);
   }
   const channel = netral.channel.createChannel({
     connect: (info) => api.runtime.connect(info),
