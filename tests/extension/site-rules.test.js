@@ -212,3 +212,19 @@ test('a reply in a video\'s comments is on the comment\'s author and on the vide
   assert.equal(hit.target.account, '@andi.wijaya-99');
   assert.ok(hit.aliases.some((alias) => alias.account === '@timmerahputih'), 'the video\'s channel is checked too');
 });
+
+test('a reply to a comment on Facebook is on the comment\'s author and on the post it sits under', () => {
+  const { window, Netral } = page(pageHtml('facebook-en'), 'https://www.facebook.com/');
+  const reply = [...window.document.querySelectorAll('[aria-posinset="1"] [role="article"] [role="button"]')]
+    .find((button) => button.textContent === 'Reply');
+  const hit = Netral.resolve.classify(Netral.sites.forHost('www.facebook.com'), reply, 'click');
+  assert.equal(hit.action, 'reply');
+  assert.equal(hit.target.account, '@rinawulandari77');
+  assert.deepEqual([...hit.aliases.map((alias) => alias.account)], ['@timpemenanganmerahputih']);
+  // A Like on the comment stays on the comment's author only.
+  const like = [...window.document.querySelectorAll('[aria-posinset="1"] [role="article"] [role="button"]')]
+    .find((button) => button.textContent === 'Like');
+  const liked = Netral.resolve.classify(Netral.sites.forHost('www.facebook.com'), like, 'click');
+  assert.equal(liked.target.account, '@rinawulandari77');
+  assert.equal(liked.aliases.length, 0);
+});
