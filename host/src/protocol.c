@@ -148,17 +148,24 @@ static void handle_hello(protocol_ctx *ctx, cJSON *reply, const list_state *st)
 
 /* The kept site rules' header, for `netral status`: {"version", "issued", "expires"} or null (with
  * "sites_problem" when some are kept but not usable). */
+/* The kept site rules, verified (the caller frees *TEXT); or NULL, with "sites": null in REPLY and,
+ * when some are kept but not usable, "sites_problem" saying why. */
+static char *kept_site_rules(protocol_ctx *ctx, cJSON *reply, site_rules_header *header, size_t *len)
+{
+    netral_error err;
+    char *text = NULL;
+    if (site_rules_read(ctx->paths, netral_now(), &text, len, header, &err) == 0) return text;
+    cJSON_AddNullToObject(reply, "sites");
+    if (err.code != NETRAL_E_NO_LIST) json_add_text(reply, "sites_problem", err.msg);
+    return NULL;
+}
+
 static void add_site_rules_info(protocol_ctx *ctx, cJSON *reply)
 {
     site_rules_header header;
-    netral_error err;
-    char *text = NULL;
     size_t len = 0;
-    if (site_rules_read(ctx->paths, netral_now(), &text, &len, &header, &err) != 0) {
-        cJSON_AddNullToObject(reply, "sites");
-        if (err.code != NETRAL_E_NO_LIST) json_add_text(reply, "sites_problem", err.msg);
-        return;
-    }
+    char *text = kept_site_rules(ctx, reply, &header, &len);
+    if (text == NULL) return;
     free(text);
     cJSON *sites = cJSON_AddObjectToObject(reply, "sites");
     json_add_integer(sites, "version", header.version);
@@ -311,20 +318,15 @@ static void handle_sites(protocol_ctx *ctx, const cJSON *request, cJSON *reply)
 {
     const cJSON *have = cJSON_GetObjectItemCaseSensitive(request, "have");
     site_rules_header header;
-    netral_error err;
     json_problem problem;
-    char *text = NULL;
+    char *text;
     size_t len = 0;
     cJSON *doc;
     if (have != NULL && (!cJSON_IsNumber(have) || have->valuedouble < 0)) {
         set_error(reply, "bad_request", "\"have\" must be the version of the rules in use");
         return;
     }
-    if (site_rules_read(ctx->paths, netral_now(), &text, &len, &header, &err) != 0) {
-        cJSON_AddNullToObject(reply, "sites");
-        if (err.code != NETRAL_E_NO_LIST) json_add_text(reply, "sites_problem", err.msg);
-        return;
-    }
+    if ((text = kept_site_rules(ctx, reply, &header, &len)) == NULL) return;
     json_add_integer(reply, "sites_version", header.version);
     if (have != NULL && have->valuedouble >= (double)header.version) {
         cJSON_AddNullToObject(reply, "sites");

@@ -178,3 +178,14 @@ done:
     free(packed);
     return rc;
 }
+
+int64_t site_rules_kept_version(const netral_paths *paths, int64_t now)
+{
+    site_rules_header header;
+    netral_error ignored;
+    char *text = NULL;
+    size_t len = 0;
+    int64_t version = site_rules_read(paths, now, &text, &len, &header, &ignored) == 0 ? header.version : 0;
+    free(text);
+    return version;
+}

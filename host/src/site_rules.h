@@ -37,6 +37,9 @@ int site_rules_check_header(const char *text, size_t len, int64_t now, site_rule
 int site_rules_read(const netral_paths *paths, int64_t now, char **text, size_t *len, site_rules_header *out,
                     netral_error *err);
 
+/* The version of the kept rules that still verify at NOW, or 0 (none, expired or damaged). */
+int64_t site_rules_kept_version(const netral_paths *paths, int64_t now);
+
 /* The kept file's bytes for SIG_TEXT and TEXT (heap; the caller frees it), and the other way. */
 char *site_rules_pack(const char *text, size_t len, const char *sig_text, size_t sig_len, size_t *packed_len);
 int site_rules_unpack(const char *packed, size_t packed_len, const char **text, size_t *len, const char **sig_text,

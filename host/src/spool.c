@@ -167,18 +167,6 @@ static int add_file(spool *sp, const repo_file *f, netral_error *err)
                : 0;
 }
 
-/* The version of the site rules kept in DATA that still verify, or 0. */
-static int64_t kept_site_rules(const netral_paths *paths)
-{
-    site_rules_header header;
-    netral_error ignored;
-    char *text = NULL;
-    size_t len = 0;
-    int64_t version = site_rules_read(paths, netral_now(), &text, &len, &header, &ignored) == 0 ? header.version : 0;
-    free(text);
-    return version;
-}
-
 /* Writes DATA under NAME in the spool, in one step. */
 static int write_named(spool *sp, const char *name, const void *data, size_t len, netral_error *err)
 {
@@ -242,7 +230,7 @@ int spool_offer(spool *sp, const char *index, size_t index_len, const char *sig,
      * incoming/ and move beside it only when whole and checked, under names of their own. */
     remove_others(sp->incoming, NULL);
     if (sp->index.has_keys && add_file(sp, &sp->index.keys, err) != 0) goto done;
-    if (sp->index.has_sites && sp->index.sites_version > kept_site_rules(sp->paths) &&
+    if (sp->index.has_sites && sp->index.sites_version > site_rules_kept_version(sp->paths, netral_now()) &&
         add_file(sp, &sp->index.sites, err) != 0)
         goto done;
     if (sp->index.list_version == installed->version && installed->content_digest != NULL &&

@@ -134,15 +134,13 @@ static int install_from(const netral_paths *paths, const char *dir, const repo_i
 static void keep_site_rules(const netral_paths *paths, const char *dir, const repo_index *index, update_result *out)
 {
     char path[NETRAL_PATH_BYTES], sig_path[NETRAL_PATH_BYTES], kept[NETRAL_PATH_BYTES];
-    char *text = NULL, *sig_text = NULL, *packed = NULL, *old = NULL;
-    size_t len = 0, sig_len = 0, packed_len = 0, old_len = 0;
-    site_rules_header header, current = {0, 0, 0};
+    char *text = NULL, *sig_text = NULL, *packed = NULL;
+    size_t len = 0, sig_len = 0, packed_len = 0;
+    site_rules_header header;
     netral_error err;
 
-    if (site_rules_read(paths, netral_now(), &old, &old_len, &current, &err) != 0) current.version = 0;
-    free(old);
-    out->sites_version = current.version;
-    if (!index->has_sites || index->sites_version <= current.version) return;
+    out->sites_version = site_rules_kept_version(paths, netral_now());
+    if (!index->has_sites || index->sites_version <= out->sites_version) return;
     if (repo_file_check(dir, &index->sites, &err) != 0 || path_join(path, sizeof path, dir, index->sites.file, &err) != 0 ||
         path_join(sig_path, sizeof sig_path, dir, index->sites.signature, &err) != 0 ||
         path_join(kept, sizeof kept, paths->data_dir, SITE_RULES_KEPT_FILE, &err) != 0 ||
