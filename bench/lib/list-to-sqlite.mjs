@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// What the sqlite3 shell needs to build the same database as `netral import` from a list:
-// OUT_DIR/entity.csv, OUT_DIR/account.csv and OUT_DIR/import.sql (the tables and indexes of
-// SCHEMA_SQL in host/src/store.c, the same pragmas, one transaction). Accounts are written in
+// What the sqlite3 shell needs to import a list the way a plain host would keep it, the
+// benchmark's reference for `netral import` and the Python host's database:
+// OUT_DIR/entity.csv, OUT_DIR/account.csv and OUT_DIR/import.sql (an entity table and an
+// account table keyed by (platform, account); netral's pragmas, one transaction). Accounts are written in
 // canonical form: the benchmark lists hold lowercase @handles only, which are canonical as they are.
 // Usage: node list-to-sqlite.mjs LIST OUT_DIR     then: sqlite3 DB ".read OUT_DIR/import.sql"
 import { once } from 'node:events';

@@ -1,5 +1,6 @@
 """A plain native messaging host in Python (stdlib only), the benchmark's reference: the same
-database file, the same lookup SQL as host/src/store.c, the same reply shape as netral-host.
+list, imported by the sqlite3 shell into account and entity tables (bench/lib/list-to-sqlite.mjs),
+looked up by one JOIN, with the same reply shape as netral-host.
 Usage: python3 python-host.py DATABASE"""
 import json, sqlite3, struct, sys
 

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 #include "account_hash.h"
 
 #define ENTITY_FIELDS 5
@@ -56,34 +58,40 @@ static int record_is(const bucket_record *r, const char *platform, const account
            r->account_len == n && memcmp(r->account, account->account, n) == 0;
 }
 
-int account_bucket_append(unsigned char row[BUCKET_MAX_ROW_BYTES], size_t *len, const char *platform,
-                          const char *account, const list_entity *entity)
+int account_bucket_append_texts(unsigned char row[BUCKET_MAX_ROW_BYTES], size_t *len, const bucket_record_texts *t)
 {
-    const char *fields[ENTITY_FIELDS] = {entity->name, entity->role, entity->party, entity->election, entity->region};
-    size_t lens[ENTITY_FIELDS], platform_len = strlen(platform), account_len = strlen(account);
-    size_t need = 2 + platform_len + account_len, at = *len;
-    if (platform_len == 0 || platform_len > 255 || account_len == 0 || account_len >= MAX_CANONICAL_ACCOUNT_BYTES)
-        return -1;
-    for (int i = 0; i < ENTITY_FIELDS; i++) {
-        lens[i] = strlen(fields[i]);
-        if (lens[i] > MAX_ENTITY_FIELD_BYTES) return -1;
-        need += 2 + lens[i];
+    size_t need = 2 + t->len[0] + t->len[1], at = *len;
+    if (t->len[0] == 0 || t->len[0] > 255 || t->len[1] == 0 || t->len[1] >= MAX_CANONICAL_ACCOUNT_BYTES) return -1;
+    for (int i = 2; i < BUCKET_RECORD_TEXTS; i++) {
+        if (t->len[i] > MAX_ENTITY_FIELD_BYTES) return -1;
+        need += 2 + t->len[i];
     }
-    if (at > BUCKET_MAX_ROW_BYTES || need > BUCKET_MAX_ROW_BYTES - at) return -1;
-    row[at++] = (unsigned char)platform_len;
-    memcpy(row + at, platform, platform_len);
-    at += platform_len;
-    row[at++] = (unsigned char)account_len;
-    memcpy(row + at, account, account_len);
-    at += account_len;
-    for (int i = 0; i < ENTITY_FIELDS; i++) {
-        row[at++] = (unsigned char)(lens[i] & 0xff);
-        row[at++] = (unsigned char)(lens[i] >> 8);
-        memcpy(row + at, fields[i], lens[i]);
-        at += lens[i];
+    if (at > BUCKET_MAX_RECORD_BYTES || need > BUCKET_MAX_RECORD_BYTES - at) return -1;
+    for (int i = 0; i < BUCKET_RECORD_TEXTS; i++) {
+        if (i < 2) {
+            row[at++] = (unsigned char)t->len[i];
+        } else {
+            row[at++] = (unsigned char)(t->len[i] & 0xff);
+            row[at++] = (unsigned char)(t->len[i] >> 8);
+        }
+        memcpy(row + at, t->text[i], t->len[i]);
+        at += t->len[i];
     }
     *len = at;
     return 0;
+}
+
+int account_bucket_append(unsigned char row[BUCKET_MAX_ROW_BYTES], size_t *len, const char *platform,
+                          const char *account, const list_entity *entity)
+{
+    const char *texts[BUCKET_RECORD_TEXTS] = {platform, account, entity->name, entity->role, entity->party,
+                                              entity->election, entity->region};
+    bucket_record_texts t;
+    for (int i = 0; i < BUCKET_RECORD_TEXTS; i++) {
+        t.text[i] = texts[i];
+        t.len[i] = strlen(texts[i]);
+    }
+    return account_bucket_append_texts(row, len, &t);
 }
 
 static void copy_field(const bucket_record *r, int i, char *out, size_t size)
@@ -97,8 +105,10 @@ int account_bucket_find(const unsigned char *row, size_t len, const account_ref 
 {
     const char *platform = platform_name(account->platform);
     bucket_record r;
-    for (size_t at = 0; at < len && read_record(row + at, len - at, &r) == 0; at += r.size) {
+    for (size_t at = 0; at < len; at += r.size) {
+        if (read_record(row + at, len - at, &r) != 0) return -1;
         if (!record_is(&r, platform, account)) continue;
+        if (entity == NULL) return 1;
         copy_field(&r, 0, entity->name, sizeof entity->name);
         copy_field(&r, 1, entity->role, sizeof entity->role);
         copy_field(&r, 2, entity->party, sizeof entity->party);
@@ -116,8 +126,9 @@ int account_bucket_remove(const unsigned char *row, size_t len, const account_re
     bucket_record r;
     int removed = 0;
     *out_len = 0;
-    if (len > BUCKET_MAX_ROW_BYTES) len = BUCKET_MAX_ROW_BYTES;   /* the rest is not read: as if damaged */
-    for (size_t at = 0; at < len && read_record(row + at, len - at, &r) == 0; at += r.size) {
+    if (len > BUCKET_MAX_RECORD_BYTES) return -1;
+    for (size_t at = 0; at < len; at += r.size) {
+        if (read_record(row + at, len - at, &r) != 0) return -1;
         if (record_is(&r, platform, account)) {
             removed = 1;
             continue;
@@ -126,4 +137,40 @@ int account_bucket_remove(const unsigned char *row, size_t len, const account_re
         *out_len += r.size;
     }
     return removed;
+}
+
+static void seal_of(uint32_t bucket, const unsigned char *row, size_t records_len, unsigned flags,
+                    unsigned char seal[BUCKET_SEAL_BYTES])
+{
+    crypto_generichash_state state;
+    unsigned char number[4] = {(unsigned char)bucket, (unsigned char)(bucket >> 8), (unsigned char)(bucket >> 16),
+                               (unsigned char)(bucket >> 24)};
+    unsigned char flag = (unsigned char)flags;
+    crypto_generichash_init(&state, NULL, 0, BUCKET_SEAL_BYTES);
+    crypto_generichash_update(&state, number, sizeof number);
+    crypto_generichash_update(&state, row, records_len);
+    crypto_generichash_update(&state, &flag, 1);
+    crypto_generichash_final(&state, seal, BUCKET_SEAL_BYTES);
+}
+
+size_t account_bucket_seal(uint32_t bucket, unsigned char row[BUCKET_MAX_ROW_BYTES], size_t records_len,
+                           unsigned flags)
+{
+    row[records_len] = (unsigned char)flags;
+    seal_of(bucket, row, records_len, flags, row + records_len + 1);
+    return records_len + BUCKET_TRAILER_BYTES;
+}
+
+int account_bucket_unseal(uint32_t bucket, const unsigned char *row, size_t len, size_t *records_len,
+                          unsigned *flags)
+{
+    unsigned char seal[BUCKET_SEAL_BYTES];
+    size_t n;
+    if (row == NULL || len < BUCKET_TRAILER_BYTES || len > BUCKET_MAX_ROW_BYTES) return -1;
+    n = len - BUCKET_TRAILER_BYTES;
+    seal_of(bucket, row, n, row[n], seal);
+    if (sodium_memcmp(seal, row + n + 1, BUCKET_SEAL_BYTES) != 0) return -1;
+    *records_len = n;
+    *flags = row[n];
+    return 0;
 }

@@ -493,7 +493,8 @@ static void check_list(report *r, const netral_paths *paths, const trusted_keys 
     if (kept > 0) snprintf(fix, sizeof fix, "netral import %s (the kept verified copy, version %lld)", kept_path,
                            (long long)kept_version);
     else snprintf(fix, sizeof fix, "netral import the authority's current list");
-    if (store_open(paths->db_path, &s, &err) != 0 || store_get_meta(s, &meta, &err) != 0) {
+    if (store_open(paths->db_path, &s, &err) != 0 || store_get_meta(s, &meta, &err) != 0 ||
+        store_verify(s, &err) != 0) {
         if (err.code == NETRAL_E_NO_LIST)
             say(r, FINDING_FAIL, "list", kept > 0 ? fix : "netral import LIST.jsonl",
                 "no list is installed in %s: nothing is checked", paths->data_dir);

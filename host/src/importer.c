@@ -321,14 +321,17 @@ static int write_floor(const import_paths *ip, const store_meta *meta, const uns
     return file_write_atomic(ip->floor, text, (size_t)n, err);
 }
 
-/* The version the installed database holds, or 0 when there is none that can be read. */
-static int64_t database_version(const netral_paths *paths)
+/* The version the installed database holds, or 0 when there is none that can be read. One of
+ * version OFFERED (the list being imported) is read whole first: a damaged database is as good
+ * as lost, so that the same list can repair it. */
+static int64_t database_version(const netral_paths *paths, int64_t offered)
 {
     store *s = NULL;
     store_meta *meta = malloc(sizeof *meta);
     netral_error ignored;
     int64_t version = 0;
-    if (meta != NULL && store_open(paths->db_path, &s, &ignored) == 0 && store_get_meta(s, meta, &ignored) == 0)
+    if (meta != NULL && store_open(paths->db_path, &s, &ignored) == 0 && store_get_meta(s, meta, &ignored) == 0 &&
+        (meta->version != offered || store_verify(s, &ignored) == 0))
         version = meta->version;
     store_close(s);
     free(meta);
@@ -387,7 +390,7 @@ static int build_database(const import_paths *ip, line_reader *r, list_header *h
             netral_fail(err, NETRAL_E_TOO_LARGE, "the list has more than %u entries", MAX_LIST_ENTRIES);
             goto done;
         }
-        if (list_parse_entry(line, len, entry, &line_err) != 0 || store_builder_add(b, entry, &line_err) != 0) {
+        if (list_parse_entry(line, len, entry, &line_err) != 0 || store_builder_add(b, entry, r->line_number, &line_err) != 0) {
             netral_fail(err, line_err.code, "line %llu: %s", (unsigned long long)r->line_number, line_err.msg);
             goto done;
         }
@@ -597,7 +600,7 @@ int import_list_expecting(const netral_paths *paths, const char *list_path, cons
     minisign_key_id_hex(in->sig.keynum, out->meta.key_id);
     r = &in->reader;
     if (list_parse_header(in->first_line, in->first_len, h, err) != 0) goto done;
-    db_version = database_version(paths);
+    db_version = database_version(paths, h->version);
     if (check_version(h, in->hash, db_version, &in->kept, &in->floor, out, &digest_to_match, err) != 0 ||
         check_dates(h, err) != 0)
         goto done;

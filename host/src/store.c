@@ -17,21 +17,16 @@
 
 struct store {
     sqlite3 *db;
-    sqlite3_stmt *lookup;
     /* The account filter (account_filter.h), its blocks read on first use; none in databases
      * from before it, or once a block does not match its digest. */
     uint32_t filter_blocks;
     int filter_layout;
     unsigned char **filter;
     sqlite3_stmt *filter_block;
-    /* The account buckets (account_bucket.h); none (0, NULL) in databases from before them. */
+    /* The accounts: their buckets (account_bucket.h), and the records that did not fit. */
     uint32_t buckets;
-    sqlite3_stmt *bucket_row;
+    sqlite3_stmt *bucket_row, *overflow;
 };
-
-static const char LOOKUP_SQL[] =
-    "SELECT e.name, e.role, e.party, e.election, e.region FROM account a "
-    "JOIN entity e ON e.id = a.entity_id WHERE a.platform = ?1 AND a.account = ?2";
 
 int store_db_fail(netral_error *err, sqlite3 *db, const char *what)
 {
@@ -142,28 +137,60 @@ int64_t store_meta_int(sqlite3 *db, const char *key)
     return value;
 }
 
-/* Sets up the buckets of an opened database, if it has them (a failure here only means none). */
-static void buckets_open(store *s)
+/* Column COL as text into OUT (SIZE bytes), cut to fit. */
+static void copy_column(sqlite3_stmt *st, int col, char *out, size_t size)
 {
-    int64_t buckets = store_meta_int(s->db, "buckets");
-    if (buckets < 1 || buckets > BUCKET_MAX_COUNT ||
-        sqlite3_prepare_v2(s->db, "SELECT entries FROM account_bucket WHERE bucket = ?1", -1, &s->bucket_row, NULL) !=
-            SQLITE_OK)
-        return;
-    s->buckets = (uint32_t)buckets;
+    const unsigned char *text = sqlite3_column_text(st, col);
+    size_t n = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= size) n = size - 1;
+    if (n > 0) memcpy(out, text, n);
+    out[n] = '\0';
 }
 
-/* 1 with ENTITY filled when REF is in its bucket's row, else 0 (then only the tables can say). */
-static int bucket_lookup(store *s, const account_ref *ref, list_entity *entity)
+int store_damaged(netral_error *err, uint32_t bucket)
 {
-    int found = 0;
-    sqlite3_bind_int64(s->bucket_row, 1, account_bucket_of(ref, s->buckets));
-    if (sqlite3_step(s->bucket_row) == SQLITE_ROW) {
-        const unsigned char *row = sqlite3_column_blob(s->bucket_row, 0);
-        int len = sqlite3_column_bytes(s->bucket_row, 0);
-        found = row != NULL && len > 0 && account_bucket_find(row, (size_t)len, ref, entity);
+    return netral_fail(err, NETRAL_E_DATABASE,
+                       "the list database is damaged (account bucket %u): install the list again", bucket);
+}
+
+int store_bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t buckets,
+                        const account_ref *ref, list_entity *entity, netral_error *err)
+{
+    uint32_t bucket = account_bucket_of(ref, buckets);
+    size_t records = 0;
+    unsigned flags = 0;
+    int step, found = -1;
+    sqlite3_bind_int64(bucket_row, 1, bucket);
+    step = sqlite3_step(bucket_row);
+    if (step == SQLITE_ROW) {
+        const unsigned char *row = sqlite3_column_blob(bucket_row, 0);
+        int len = sqlite3_column_bytes(bucket_row, 0);
+        if (account_bucket_unseal(bucket, row, (size_t)len, &records, &flags) == 0)
+            found = account_bucket_find(row, records, ref, entity);
+        if (found < 0) store_damaged(err, bucket);
+    } else if (step == SQLITE_DONE) {
+        store_damaged(err, bucket);
+    } else {
+        store_db_fail(err, db, "lookup failed; the database may be damaged");
     }
-    sqlite3_reset(s->bucket_row);
+    sqlite3_reset(bucket_row);
+    if (found != 0 || !(flags & BUCKET_OVERFLOWED)) return found;
+    sqlite3_bind_text(overflow, 1, platform_name(ref->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(overflow, 2, ref->account, -1, SQLITE_STATIC);
+    step = sqlite3_step(overflow);
+    if (step == SQLITE_ROW) {
+        found = 1;
+        if (entity != NULL) {
+            copy_column(overflow, 0, entity->name, sizeof entity->name);
+            copy_column(overflow, 1, entity->role, sizeof entity->role);
+            copy_column(overflow, 2, entity->party, sizeof entity->party);
+            copy_column(overflow, 3, entity->election, sizeof entity->election);
+            copy_column(overflow, 4, entity->region, sizeof entity->region);
+        }
+    } else if (step != SQLITE_DONE) {
+        found = store_db_fail(err, db, "lookup failed; the database may be damaged");
+    }
+    sqlite3_reset(overflow);   /* both bindings are set again before the next step */
     return found;
 }
 
@@ -196,7 +223,7 @@ static const unsigned char *filter_block(store *s, const filter_position *p)
     copy = ok ? malloc(FILTER_BLOCK_BYTES) : NULL;
     if (copy != NULL) memcpy(copy, row, FILTER_BLOCK_BYTES);
     sqlite3_reset(s->filter_block);
-    if (copy == NULL) {   /* missing or damaged: every lookup goes to the B-tree, as before filters */
+    if (copy == NULL) {   /* missing or damaged: every lookup reads its bucket */
         filter_drop(s);
         return NULL;
     }
@@ -215,16 +242,34 @@ void store_init(void)
 int store_open(const char *path, store **out, netral_error *err)
 {
     store *s = calloc(1, sizeof *s);
+    int64_t schema, buckets;
     int rc = -1;
 
     if (s == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
     if (open_database(path, &s->db, err) != 0) goto done;
-    if (sqlite3_prepare_v2(s->db, LOOKUP_SQL, -1, &s->lookup, NULL) != SQLITE_OK) {
+    schema = store_meta_int(s->db, "schema");
+    if (schema != SCHEMA_VERSION) {
+        if (schema >= 1 && schema < SCHEMA_VERSION)
+            netral_fail(err, NETRAL_E_DATABASE,
+                        "the list database was made by an older Netral (schema %lld): install the list again",
+                        (long long)schema);
+        else
+            netral_fail(err, NETRAL_E_DATABASE, "the database is not a Netral list database (schema %lld)",
+                        (long long)schema);
+        goto done;
+    }
+    buckets = store_meta_int(s->db, "buckets");
+    if (buckets < 1 || buckets > BUCKET_MAX_COUNT) {
+        netral_fail(err, NETRAL_E_DATABASE, "the list database is damaged (no account buckets): install the list again");
+        goto done;
+    }
+    s->buckets = (uint32_t)buckets;
+    if (sqlite3_prepare_v2(s->db, BUCKET_ROW_SQL, -1, &s->bucket_row, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, OVERFLOW_SQL, -1, &s->overflow, NULL) != SQLITE_OK) {
         store_db_fail(err, s->db, "the database is unreadable or damaged");
         goto done;
     }
     filter_open(s);
-    buckets_open(s);
     *out = s;
     s = NULL;
     rc = 0;
@@ -239,19 +284,9 @@ void store_close(store *s)
     filter_drop(s);
     sqlite3_finalize(s->filter_block);
     sqlite3_finalize(s->bucket_row);
-    sqlite3_finalize(s->lookup);
+    sqlite3_finalize(s->overflow);
     sqlite3_close(s->db);
     free(s);
-}
-
-/* Column COL as text into OUT (SIZE bytes), cut to fit. */
-static void copy_column(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const unsigned char *text = sqlite3_column_text(st, col);
-    size_t n = text ? (size_t)sqlite3_column_bytes(st, col) : 0;
-    if (n >= size) n = size - 1;
-    if (n > 0) memcpy(out, text, n);
-    out[n] = '\0';
 }
 
 int store_get_meta(store *s, store_meta *out, netral_error *err)
@@ -293,7 +328,7 @@ done:
 
 int store_lookup(store *s, const account_ref *ref, int *found, list_entity *entity, netral_error *err)
 {
-    int step, rc = -1;
+    int listed;
     if (s->filter != NULL) {
         filter_position p;
         const unsigned char *block;
@@ -304,30 +339,44 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
             return 0;
         }
     }
-    if (s->buckets > 0 && bucket_lookup(s, ref, entity)) {
-        *found = 1;
-        return 0;
+    listed = store_bucket_lookup(s->db, s->bucket_row, s->overflow, s->buckets, ref, entity, err);
+    if (listed < 0) return -1;
+    *found = listed;
+    return 0;
+}
+
+int store_verify(store *s, netral_error *err)
+{
+    static const account_ref NO_ACCOUNT = {PLATFORM_X, ""};   /* matches no record: every one is read */
+    sqlite3_stmt *st = NULL;
+    uint32_t next = 0;
+    int step, rc = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT bucket, entries FROM account_bucket ORDER BY bucket", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_db_fail(err, s->db, "the database is unreadable or damaged");
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t records;
+        unsigned flags;
+        if (sqlite3_column_int64(st, 0) != next || next >= s->buckets ||
+            account_bucket_unseal(next, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &records,
+                                  &flags) != 0 ||
+            account_bucket_find(sqlite3_column_blob(st, 1), records, &NO_ACCOUNT, NULL) < 0) {
+            store_damaged(err, next);
+            goto done;
+        }
+        next++;
     }
-    sqlite3_reset(s->lookup);
-    if (sqlite3_bind_text(s->lookup, 1, platform_name(ref->platform), -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(s->lookup, 2, ref->account, -1, SQLITE_STATIC) != SQLITE_OK)
-        return store_db_fail(err, s->db, "lookup failed");
-    step = sqlite3_step(s->lookup);
-    if (step == SQLITE_ROW) {
-        copy_column(s->lookup, 0, entity->name, sizeof entity->name);
-        copy_column(s->lookup, 1, entity->role, sizeof entity->role);
-        copy_column(s->lookup, 2, entity->party, sizeof entity->party);
-        copy_column(s->lookup, 3, entity->election, sizeof entity->election);
-        copy_column(s->lookup, 4, entity->region, sizeof entity->region);
-        *found = 1;
-        rc = 0;
-    } else if (step == SQLITE_DONE) {
-        *found = 0;
-        rc = 0;
-    } else {
-        store_db_fail(err, s->db, "lookup failed; the database may be damaged");
+    if (step != SQLITE_DONE) {
+        store_db_fail(err, s->db, "the database is unreadable or damaged");
+        goto done;
     }
-    sqlite3_reset(s->lookup);   /* both bindings are set again before the next step */
+    if (next != s->buckets) {
+        store_damaged(err, next);
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(st);
     return rc;
 }
 

@@ -31,8 +31,11 @@ void store_init(void);
 int store_open(const char *path, store **out, netral_error *err);
 void store_close(store *s);
 int store_get_meta(store *s, store_meta *out, netral_error *err);
-/* Looks REF up: *found is 1 with ENTITY filled when listed, else 0. */
+/* Looks REF up: *found is 1 with ENTITY filled when listed, else 0; -1 with ERR when REF's part
+ * of the database is damaged (never "not listed"). */
 int store_lookup(store *s, const account_ref *ref, int *found, list_entity *entity, netral_error *err);
+/* Reads every account bucket: 0 when all are there and whole, else -1 with ERR naming one. */
+int store_verify(store *s, netral_error *err);
 
 /* A reader for a long-running process: reopens the database when an import has replaced it. */
 typedef struct store_reader store_reader;

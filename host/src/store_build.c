@@ -18,37 +18,35 @@
 
 struct store_builder {
     sqlite3 *db;
-    sqlite3_stmt *add_entity, *add_account;
+    sqlite3_stmt *add_pending;
     char *path;
     int64_t entries, accounts;
     content_digest digest;   /* of the rows added */
 };
 
+/* The accounts are gathered in a temporary table as they come, then written to their buckets
+ * in spread order (SQLite sorts in bounded memory, spilling to a temporary file). */
 static const char SCHEMA_SQL[] =
     "PRAGMA journal_mode = OFF;"       /* a half-built file is deleted, never used */
     "PRAGMA synchronous = OFF;"        /* durability comes from the fsync before the rename */
+    "PRAGMA threads = 2;"              /* the sort may use a second core */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-    "CREATE TABLE entity (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,"
-    "  party TEXT NOT NULL, election TEXT NOT NULL, region TEXT NOT NULL);"
-    "CREATE TABLE account (platform TEXT NOT NULL, account TEXT NOT NULL,"
-    "  entity_id INTEGER NOT NULL REFERENCES entity(id), PRIMARY KEY (platform, account)) WITHOUT ROWID;"
     "CREATE TABLE account_filter (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
     "CREATE TABLE account_bucket (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
+    "CREATE TABLE account_overflow (platform TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL, party TEXT NOT NULL, election TEXT NOT NULL, region TEXT NOT NULL,"
+    "  PRIMARY KEY (platform, account)) WITHOUT ROWID;"
+    "CREATE TEMP TABLE pending (spread INTEGER NOT NULL, line INTEGER NOT NULL, platform TEXT NOT NULL, account TEXT NOT NULL,"
+    "  name TEXT NOT NULL, role TEXT NOT NULL, party TEXT NOT NULL, election TEXT NOT NULL, region TEXT NOT NULL);"
     "BEGIN;";
 
-/* netral_spread(platform, account): the spread of an account (account_hash.h), for the build. */
-static void sql_spread(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what, netral_error *err)
 {
-    const char *platform = (const char *)sqlite3_value_text(argv[0]);
-    int platform_len = sqlite3_value_bytes(argv[0]);
-    const char *account = (const char *)sqlite3_value_text(argv[1]);
-    int account_len = sqlite3_value_bytes(argv[1]);
-    (void)argc;
-    if (platform == NULL || account == NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    sqlite3_result_int64(ctx, account_spread_text(platform, (size_t)platform_len, account, (size_t)account_len));
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (step == SQLITE_DONE) return 0;
+    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "%s: the disk is full", what);
+    return store_db_fail(err, db, what);
 }
 
 /* The filter as it is built: blocks come in order, one in memory. */
@@ -64,68 +62,104 @@ static int filter_write_until(filter_writer *w, uint32_t until, netral_error *er
 {
     unsigned char row[FILTER_ROW_BYTES];
     while (w->next < until) {
-        int step;
         account_filter_seal(w->bits, row);
         memset(w->bits, 0, sizeof w->bits);
         sqlite3_bind_int64(w->put, 1, w->next);
         sqlite3_bind_blob(w->put, 2, row, sizeof row, SQLITE_STATIC);
-        step = sqlite3_step(w->put);
-        sqlite3_reset(w->put);
-        if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
-        if (step != SQLITE_DONE) return store_db_fail(err, w->db, "cannot write the account filter");
+        if (step_once(w->db, w->put, "cannot write the account filter", err) != 0) return -1;
         w->next++;
     }
     return 0;
 }
 
-/* Column COL as text, "" for NULL (which the schema does not allow, but out of memory gives). */
-static const char *column_text(sqlite3_stmt *st, int col)
+/* The buckets as they are built: rows come in order, one in memory; every bucket gets one. */
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *put, *overflow;
+    uint32_t buckets, next;           /* how many; the first not written yet */
+    unsigned flags;                   /* of bucket next */
+    size_t len;                       /* of its records */
+    unsigned char row[BUCKET_MAX_ROW_BYTES];
+} bucket_writer;
+
+/* Writes the row of bucket W->next (its records so far, sealed), then the empty row of every
+ * bucket before UNTIL. */
+static int bucket_write_until(bucket_writer *w, uint32_t until, netral_error *err)
 {
-    const char *text = (const char *)sqlite3_column_text(st, col);
-    return text != NULL ? text : "";
+    while (w->next < until) {
+        size_t n = account_bucket_seal(w->next, w->row, w->len, w->flags);
+        sqlite3_bind_int64(w->put, 1, w->next);
+        sqlite3_bind_blob(w->put, 2, w->row, (int)n, SQLITE_STATIC);
+        if (step_once(w->db, w->put, "cannot write the account buckets", err) != 0) return -1;
+        w->next++;
+        w->len = 0;
+        w->flags = 0;
+    }
+    return 0;
 }
 
-static int put_bucket(sqlite3 *db, sqlite3_stmt *put, int64_t bucket, const unsigned char *row, size_t len,
+static int listed_twice(const account_ref *ref, uint64_t line, netral_error *err)
+{
+    return netral_fail(err, NETRAL_E_FORMAT, "line %llu: %s %s is listed twice", (unsigned long long)line,
+                       platform_name(ref->platform), ref->account);
+}
+
+/* Puts the record T of REF (from line LINE) in bucket W->next: in its row while it fits, else
+ * (and for the bucket's every later record) in account_overflow. An account already there is
+ * refused: the records of an account come together, its first line first. */
+static int bucket_put(bucket_writer *w, const account_ref *ref, const bucket_record_texts *t, uint64_t line,
                       netral_error *err)
 {
     int step;
-    sqlite3_bind_int64(put, 1, bucket);
-    sqlite3_bind_blob(put, 2, row, (int)len, SQLITE_STATIC);
-    step = sqlite3_step(put);
-    sqlite3_reset(put);
-    if (step == SQLITE_DONE) return 0;
+    if (account_bucket_find(w->row, w->len, ref, NULL) != 0) return listed_twice(ref, line, err);
+    if (!(w->flags & BUCKET_OVERFLOWED) && account_bucket_append_texts(w->row, &w->len, t) == 0) return 0;
+    w->flags |= BUCKET_OVERFLOWED;
+    for (int i = 0; i < BUCKET_RECORD_TEXTS; i++)
+        sqlite3_bind_text(w->overflow, 1 + i, t->text[i], (int)t->len[i], SQLITE_STATIC);
+    step = sqlite3_step(w->overflow);
+    sqlite3_reset(w->overflow);
+    if (step == SQLITE_CONSTRAINT) return listed_twice(ref, line, err);
     if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
-    return store_db_fail(err, db, "cannot write the account buckets");
+    if (step != SQLITE_DONE) return store_db_fail(err, w->db, "cannot write the account buckets");
+    return 0;
 }
 
-/* Writes what is derived from the tables written, in one pass over the accounts in spread
- * order (account_hash.h; SQLite sorts in bounded memory, spilling to a temporary file): the
- * account buckets (account_bucket.h), each row packed as its accounts come, and the account
- * filter (account_filter.h, layout 2), a block at a time. Sets the number of each. */
-static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, int64_t *bucket_count,
-                         netral_error *err)
+/* Column COL as text and its length, "" for NULL (which the schema does not allow, but out
+ * of memory gives). */
+static const char *column_text(sqlite3_stmt *st, int col, size_t *len)
+{
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    *len = text != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    return text != NULL ? text : "";
+}
+
+/* Writes the accounts gathered, in one pass in spread order (account_hash.h): the account
+ * buckets (account_bucket.h), a row at a time, and the account filter (account_filter.h,
+ * layout 2), a block at a time. Sets the number of each. */
+static int write_accounts(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, int64_t *bucket_count,
+                          netral_error *err)
 {
     static const char SCAN_SQL[] =
-        "SELECT netral_spread(a.platform, a.account) AS s, a.platform, a.account, e.name, e.role, e.party,"
-        " e.election, e.region FROM account a JOIN entity e ON e.id = a.entity_id ORDER BY s";
-    uint32_t buckets = account_bucket_count((uint64_t)accounts);
+        "SELECT spread, line, platform, account, name, role, party, election, region FROM pending"
+        " ORDER BY spread, line";
     filter_writer *filter = calloc(1, sizeof *filter);
-    unsigned char *row = malloc(BUCKET_MAX_ROW_BYTES);
-    sqlite3_stmt *scan = NULL, *put = NULL;
-    int64_t current = -1;
-    size_t len = 0;
+    bucket_writer *bucket = calloc(1, sizeof *bucket);
+    sqlite3_stmt *scan = NULL;
     int step, rc = -1;
-    if (row == NULL || filter == NULL) {
+    if (filter == NULL || bucket == NULL) {
         netral_fail(err, NETRAL_E_NOMEM, "out of memory for the account filter and buckets");
         goto done;
     }
-    filter->db = db;
+    filter->db = bucket->db = db;
     filter->blocks = account_filter_blocks((uint64_t)accounts);
-    if (sqlite3_create_function(db, "netral_spread", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_spread, NULL,
-                                NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, SCAN_SQL, -1, &scan, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO account_bucket (bucket, entries) VALUES (?1, ?2)", -1, &put, NULL) !=
-            SQLITE_OK ||
+    bucket->buckets = account_bucket_count((uint64_t)accounts);
+    if (sqlite3_prepare_v2(db, SCAN_SQL, -1, &scan, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO account_bucket (bucket, entries) VALUES (?1, ?2)", -1, &bucket->put,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO account_overflow (platform, account, name, role, party, election, region)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           -1, &bucket->overflow, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &filter->put, NULL) !=
             SQLITE_OK) {
         store_db_fail(err, db, "cannot write the account buckets");
@@ -133,35 +167,26 @@ static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, 
     }
     while ((step = sqlite3_step(scan)) == SQLITE_ROW) {
         uint32_t spread = (uint32_t)sqlite3_column_int64(scan, 0);
-        int64_t bucket = account_spread_place(spread, buckets);
-        const char *platform = column_text(scan, 1), *account = column_text(scan, 2);
+        uint32_t place = account_spread_place(spread, bucket->buckets);
+        bucket_record_texts texts;
         account_ref ref;
         filter_position position;
-        list_entity e;
-        if (platform_parse(platform, strlen(platform), &ref.platform) != 0 || strlen(account) >= sizeof ref.account) {
-            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: an account the list cannot have");
+        uint64_t line = (uint64_t)sqlite3_column_int64(scan, 1);
+        for (int i = 0; i < BUCKET_RECORD_TEXTS; i++) texts.text[i] = column_text(scan, 2 + i, &texts.len[i]);
+        if (platform_parse(texts.text[0], texts.len[0], &ref.platform) != 0 || texts.len[1] >= sizeof ref.account) {
+            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account buckets: an account the list cannot have");
             goto done;
         }
-        strcpy(ref.account, account);
+        memcpy(ref.account, texts.text[1], texts.len[1]);
+        ref.account[texts.len[1]] = '\0';
         account_filter_position(&ref, filter->blocks, FILTER_LAYOUT_SPREAD, &position);
-        if (position.block < filter->next) {   /* would set bits in the wrong block: never silently */
-            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account filter: accounts out of spread order");
+        if (position.block < filter->next || place < bucket->next) {   /* never silently in the wrong place */
+            netral_fail(err, NETRAL_E_DATABASE, "cannot write the account buckets: accounts out of spread order");
             goto done;
         }
         if (filter_write_until(filter, position.block, err) != 0) goto done;   /* the blocks before are whole */
         account_filter_set(filter->bits, &position);
-        snprintf(e.name, sizeof e.name, "%s", column_text(scan, 3));
-        snprintf(e.role, sizeof e.role, "%s", column_text(scan, 4));
-        snprintf(e.party, sizeof e.party, "%s", column_text(scan, 5));
-        snprintf(e.election, sizeof e.election, "%s", column_text(scan, 6));
-        snprintf(e.region, sizeof e.region, "%s", column_text(scan, 7));
-        if (bucket != current) {
-            if (len > 0 && put_bucket(db, put, current, row, len, err) != 0) goto done;
-            current = bucket;
-            len = 0;
-        }
-        /* A record that does not fit is left out: its account is found in the tables. */
-        (void)account_bucket_append(row, &len, platform, account, &e);
+        if (bucket_write_until(bucket, place, err) != 0 || bucket_put(bucket, &ref, &texts, line, err) != 0) goto done;
     }
     if (step == SQLITE_FULL) {
         netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
@@ -171,17 +196,20 @@ static int write_derived(sqlite3 *db, int64_t accounts, int64_t *filter_blocks, 
         store_db_fail(err, db, "cannot write the account buckets");
         goto done;
     }
-    if (len > 0 && put_bucket(db, put, current, row, len, err) != 0) goto done;
+    if (bucket_write_until(bucket, bucket->buckets, err) != 0) goto done;
     if (filter_write_until(filter, filter->blocks, err) != 0) goto done;
     *filter_blocks = filter->blocks;
-    *bucket_count = buckets;
+    *bucket_count = bucket->buckets;
     rc = 0;
 done:
     sqlite3_finalize(scan);
-    sqlite3_finalize(put);
+    if (bucket != NULL) {
+        sqlite3_finalize(bucket->put);
+        sqlite3_finalize(bucket->overflow);
+    }
     if (filter != NULL) sqlite3_finalize(filter->put);
     free(filter);
-    free(row);
+    free(bucket);
     return rc;
 }
 
@@ -207,10 +235,10 @@ int store_builder_create(const char *path, store_builder **out, netral_error *er
     close(fd);
     if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_exec(b->db, SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(b->db, "INSERT INTO entity (name, role, party, election, region) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &b->add_entity, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(b->db, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)",
-                           -1, &b->add_account, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(b->db,
+                           "INSERT INTO pending (spread, line, platform, account, name, role, party, election, region)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           -1, &b->add_pending, NULL) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot create the new database");
         store_builder_abort(b);
         return -1;
@@ -219,38 +247,18 @@ int store_builder_create(const char *path, store_builder **out, netral_error *er
     return 0;
 }
 
-static int step_done(store_builder *b, sqlite3_stmt *st, const char *what, netral_error *err)
-{
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE) return 0;
-    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "%s: the disk is full", what);
-    return store_db_fail(err, b->db, what);
-}
-
-int store_builder_add(store_builder *b, const list_entry *entry, netral_error *err)
+int store_builder_add(store_builder *b, const list_entry *entry, uint64_t line, netral_error *err)
 {
     const list_entity *e = &entry->entity;
-    sqlite3_bind_text(b->add_entity, 1, e->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b->add_entity, 2, e->role, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b->add_entity, 3, e->party, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b->add_entity, 4, e->election, -1, SQLITE_STATIC);
-    sqlite3_bind_text(b->add_entity, 5, e->region, -1, SQLITE_STATIC);
-    if (step_done(b, b->add_entity, "cannot write the new database", err) != 0) return -1;
-    sqlite3_int64 entity_id = sqlite3_last_insert_rowid(b->db);
-
+    const char *fields[5] = {e->name, e->role, e->party, e->election, e->region};
+    sqlite3_bind_int64(b->add_pending, 2, (sqlite3_int64)line);
+    for (int i = 0; i < 5; i++) sqlite3_bind_text(b->add_pending, 5 + i, fields[i], -1, SQLITE_STATIC);
     for (size_t i = 0; i < entry->account_count; i++) {
         const account_ref *a = &entry->accounts[i];
-        int step;
-        sqlite3_bind_text(b->add_account, 1, platform_name(a->platform), -1, SQLITE_STATIC);
-        sqlite3_bind_text(b->add_account, 2, a->account, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(b->add_account, 3, entity_id);
-        step = sqlite3_step(b->add_account);
-        sqlite3_reset(b->add_account);
-        if (step == SQLITE_CONSTRAINT)
-            return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed twice", platform_name(a->platform), a->account);
-        if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
-        if (step != SQLITE_DONE) return store_db_fail(err, b->db, "cannot write the new database");
+        sqlite3_bind_int64(b->add_pending, 1, account_spread(a));
+        sqlite3_bind_text(b->add_pending, 3, platform_name(a->platform), -1, SQLITE_STATIC);
+        sqlite3_bind_text(b->add_pending, 4, a->account, -1, SQLITE_STATIC);
+        if (step_once(b->db, b->add_pending, "cannot write the new database", err) != 0) return -1;
         content_digest_add(&b->digest, a, e);
         b->accounts++;
     }
@@ -262,14 +270,14 @@ static int put_meta_int(store_builder *b, sqlite3_stmt *st, const char *key, int
 {
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, value);
-    return step_done(b, st, "cannot write the new database", err);
+    return step_once(b->db, st, "cannot write the new database", err);
 }
 
 static int put_meta_text(store_builder *b, sqlite3_stmt *st, const char *key, const char *value, netral_error *err)
 {
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    return step_done(b, st, "cannot write the new database", err);
+    return step_once(b->db, st, "cannot write the new database", err);
 }
 
 static int sync_file(const char *path, netral_error *err)
@@ -287,7 +295,7 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
     meta->accounts = b->accounts;
     content_digest_hex(&b->digest, meta->content_digest);
     int64_t filter_blocks = 0, buckets = 0;
-    if (write_derived(b->db, b->accounts, &filter_blocks, &buckets, err) != 0) goto done;
+    if (write_accounts(b->db, b->accounts, &filter_blocks, &buckets, err) != 0) goto done;
     if (sqlite3_prepare_v2(b->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &put, NULL) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot write the new database");
         goto done;
@@ -310,9 +318,8 @@ int store_builder_finish(store_builder *b, store_meta *meta, netral_error *err)
         else store_db_fail(err, b->db, "cannot write the new database");
         goto done;
     }
-    sqlite3_finalize(b->add_entity);
-    sqlite3_finalize(b->add_account);
-    b->add_entity = b->add_account = NULL;
+    sqlite3_finalize(b->add_pending);
+    b->add_pending = NULL;
     if (sqlite3_close(b->db) != SQLITE_OK) {
         store_db_fail(err, b->db, "cannot close the new database");
         goto done;
@@ -331,8 +338,7 @@ done:
 void store_builder_abort(store_builder *b)
 {
     if (b == NULL) return;
-    sqlite3_finalize(b->add_entity);
-    sqlite3_finalize(b->add_account);
+    sqlite3_finalize(b->add_pending);
     if (b->db != NULL) sqlite3_close(b->db);
     (void)unlink(b->path);
     free(b->path);

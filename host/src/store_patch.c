@@ -17,21 +17,17 @@
 
 struct store_patch {
     sqlite3 *db;
-    sqlite3_stmt *find, *remove, *add_entity, *add_account, *put_meta;
+    sqlite3_stmt *put_meta;
     sqlite3_stmt *filter_get, *filter_put;   /* NULL when the database has no account filter */
     int64_t filter_blocks;
     int filter_layout;
-    sqlite3_stmt *bucket_get, *bucket_put, *bucket_drop;   /* NULL when it has no account buckets */
-    int64_t buckets;
-    unsigned char *bucket_row;                           /* BUCKET_MAX_ROW_BYTES, for rewriting one */
+    sqlite3_stmt *bucket_get, *bucket_put, *overflow_get, *overflow_add, *overflow_drop;
+    uint32_t buckets;
+    unsigned char *bucket_row;               /* BUCKET_MAX_ROW_BYTES, for rewriting one */
     char *path;
     store_meta meta;
     content_digest digest;
 };
-
-static const char FIND_SQL[] =
-    "SELECT e.name, e.role, e.party, e.election, e.region FROM account a "
-    "JOIN entity e ON e.id = a.entity_id WHERE a.platform = ?1 AND a.account = ?2";
 
 /* Copies SRC to the new file DST and makes the copy durable. */
 static int copy_file(const char *src, const char *dst, netral_error *err)
@@ -97,13 +93,7 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         store_db_fail(err, p->db, "cannot open the copy of the database");
         goto done;
     }
-    if (prepare(p, FIND_SQL, &p->find, err) != 0 ||
-        prepare(p, "DELETE FROM account WHERE platform = ?1 AND account = ?2", &p->remove, err) != 0 ||
-        prepare(p, "INSERT INTO entity (name, role, party, election, region) VALUES (?1, ?2, ?3, ?4, ?5)",
-                &p->add_entity, err) != 0 ||
-        prepare(p, "INSERT INTO account (platform, account, entity_id) VALUES (?1, ?2, ?3)", &p->add_account, err) != 0 ||
-        prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0)
-        goto done;
+    if (prepare(p, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &p->put_meta, err) != 0) goto done;
     /* the account filter, when the database has one: an addition sets its bits too */
     p->filter_blocks = store_meta_int(p->db, "filter_blocks");
     p->filter_layout = (int)store_meta_int(p->db, "filter_layout");
@@ -116,22 +106,22 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
         (prepare(p, "SELECT bits FROM account_filter WHERE block = ?1", &p->filter_get, err) != 0 ||
          prepare(p, "UPDATE account_filter SET bits = ?2 WHERE block = ?1", &p->filter_put, err) != 0))
         goto done;
-    /* the account buckets, when it has them: every change goes into its bucket's row */
-    p->buckets = store_meta_int(p->db, "buckets");
-    if (p->buckets > 0 && p->buckets <= BUCKET_MAX_COUNT) {
-        p->bucket_row = malloc(BUCKET_MAX_ROW_BYTES);
-        if (p->bucket_row == NULL) {
-            netral_fail(err, NETRAL_E_NOMEM, "out of memory");
-            goto done;
-        }
-        if (prepare(p, "SELECT entries FROM account_bucket WHERE bucket = ?1", &p->bucket_get, err) != 0 ||
-            prepare(p, "INSERT OR REPLACE INTO account_bucket (bucket, entries) VALUES (?1, ?2)", &p->bucket_put, err) !=
-                0 ||
-            prepare(p, "DELETE FROM account_bucket WHERE bucket = ?1", &p->bucket_drop, err) != 0)
-            goto done;
-    } else {
-        p->buckets = 0;   /* none, or a count the host would not use either */
+    /* every change goes into its bucket's row, or account_overflow */
+    p->buckets = (uint32_t)store_meta_int(p->db, "buckets");   /* checked by store_open */
+    p->bucket_row = malloc(BUCKET_MAX_ROW_BYTES);
+    if (p->bucket_row == NULL) {
+        netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+        goto done;
     }
+    if (prepare(p, BUCKET_ROW_SQL, &p->bucket_get, err) != 0 ||
+        prepare(p, "UPDATE account_bucket SET entries = ?2 WHERE bucket = ?1", &p->bucket_put, err) != 0 ||
+        prepare(p, OVERFLOW_SQL, &p->overflow_get, err) != 0 ||
+        prepare(p,
+                "INSERT INTO account_overflow (platform, account, name, role, party, election, region)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &p->overflow_add, err) != 0 ||
+        prepare(p, "DELETE FROM account_overflow WHERE platform = ?1 AND account = ?2", &p->overflow_drop, err) != 0)
+        goto done;
     *out = p;
     p = NULL;
     rc = 0;
@@ -155,77 +145,81 @@ static int step_done(store_patch *p, sqlite3_stmt *st, netral_error *err)
     return store_db_fail(err, p->db, "cannot write the new database");
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
+/* Reads ACCOUNT's bucket row, checked, into p->bucket_row: its number, records and flags. */
+static int bucket_read(store_patch *p, const account_ref *account, uint32_t *bucket, size_t *len, unsigned *flags,
+                       netral_error *err)
 {
-    const unsigned char *text = sqlite3_column_text(st, col);
-    snprintf(out, size, "%s", text ? (const char *)text : "");
-}
-
-/* Reads ACCOUNT's bucket row into p->bucket_row (*LEN bytes; 0 when there is none). */
-static int bucket_read(store_patch *p, const account_ref *account, int64_t *bucket, size_t *len, netral_error *err)
-{
-    int step;
-    *bucket = account_bucket_of(account, (uint32_t)p->buckets);
-    *len = 0;
+    int step, ok = 0;
+    *bucket = account_bucket_of(account, p->buckets);
     sqlite3_bind_int64(p->bucket_get, 1, *bucket);
     step = sqlite3_step(p->bucket_get);
     if (step == SQLITE_ROW) {
         const unsigned char *row = sqlite3_column_blob(p->bucket_get, 0);
-        size_t n = row != NULL ? (size_t)sqlite3_column_bytes(p->bucket_get, 0) : 0;
-        /* Removing nothing copies every whole record (and drops a damaged tail). */
-        (void)account_bucket_remove(row, n, account, p->bucket_row, len);
+        int n = sqlite3_column_bytes(p->bucket_get, 0);
+        ok = account_bucket_unseal(*bucket, row, (size_t)n, len, flags) == 0;
+        if (ok) memcpy(p->bucket_row, row, *len);
     }
     sqlite3_reset(p->bucket_get);
     if (step != SQLITE_ROW && step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot read the database");
+    return ok ? 0 : store_damaged(err, *bucket);
+}
+
+/* Writes p->bucket_row (LEN bytes of records) back as bucket BUCKET's row, with FLAGS. */
+static int bucket_write(store_patch *p, uint32_t bucket, size_t len, unsigned flags, netral_error *err)
+{
+    size_t n = account_bucket_seal(bucket, p->bucket_row, len, flags);
+    sqlite3_bind_int64(p->bucket_put, 1, bucket);
+    sqlite3_bind_blob(p->bucket_put, 2, p->bucket_row, (int)n, SQLITE_STATIC);
+    if (step_done(p, p->bucket_put, err) != 0) return -1;
+    if (sqlite3_changes(p->db) != 1) return store_damaged(err, bucket);
     return 0;
 }
 
-static int bucket_write(store_patch *p, int64_t bucket, size_t len, netral_error *err)
+static void bind_account(sqlite3_stmt *st, const account_ref *account)
 {
-    sqlite3_stmt *st = len > 0 ? p->bucket_put : p->bucket_drop;
-    sqlite3_bind_int64(st, 1, bucket);
-    if (len > 0) sqlite3_bind_blob(st, 2, p->bucket_row, (int)len, SQLITE_STATIC);
-    return step_done(p, st, err);
-}
-
-/* Takes ACCOUNT out of its bucket's row, or puts it there with ENTITY (when ENTITY is set). A
- * record that does not fit is left out: the host finds it in the tables. */
-static int bucket_update(store_patch *p, const account_ref *account, const list_entity *entity, netral_error *err)
-{
-    int64_t bucket;
-    size_t len;
-    if (bucket_read(p, account, &bucket, &len, err) != 0) return -1;
-    if (entity != NULL)
-        (void)account_bucket_append(p->bucket_row, &len, platform_name(account->platform), account->account, entity);
-    return bucket_write(p, bucket, len, err);
+    sqlite3_bind_text(st, 1, platform_name(account->platform), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, account->account, -1, SQLITE_STATIC);
 }
 
 int store_patch_remove(store_patch *p, const account_ref *account, netral_error *err)
 {
+    unsigned char *kept = NULL;
     list_entity entity;
-    int step;
-    sqlite3_bind_text(p->find, 1, platform_name(account->platform), -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->find, 2, account->account, -1, SQLITE_STATIC);
-    step = sqlite3_step(p->find);
-    if (step == SQLITE_ROW) {
-        copy_text(p->find, 0, entity.name, sizeof entity.name);
-        copy_text(p->find, 1, entity.role, sizeof entity.role);
-        copy_text(p->find, 2, entity.party, sizeof entity.party);
-        copy_text(p->find, 3, entity.election, sizeof entity.election);
-        copy_text(p->find, 4, entity.region, sizeof entity.region);
-    }
-    sqlite3_reset(p->find);
-    if (step == SQLITE_DONE)
+    uint32_t bucket;
+    size_t len, left;
+    unsigned flags;
+    int listed, rc = -1;
+    listed = store_bucket_lookup(p->db, p->bucket_get, p->overflow_get, p->buckets, account, &entity, err);
+    if (listed < 0) return -1;
+    if (listed == 0)
         return netral_fail(err, NETRAL_E_FORMAT, "%s %s is not listed, so it cannot be removed",
                            platform_name(account->platform), account->account);
-    if (step != SQLITE_ROW) return store_db_fail(err, p->db, "cannot read the database");
-    sqlite3_bind_text(p->remove, 1, platform_name(account->platform), -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->remove, 2, account->account, -1, SQLITE_STATIC);
-    if (step_done(p, p->remove, err) != 0) return -1;
-    if (p->buckets > 0 && bucket_update(p, account, NULL, err) != 0) return -1;
+    if (bucket_read(p, account, &bucket, &len, &flags, err) != 0) return -1;
+    kept = malloc(BUCKET_MAX_ROW_BYTES);
+    if (kept == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+    switch (account_bucket_remove(p->bucket_row, len, account, kept, &left)) {
+    case 1:   /* it was in the row */
+        memcpy(p->bucket_row, kept, left);
+        if (bucket_write(p, bucket, left, flags, err) != 0) goto done;
+        break;
+    case 0:   /* in account_overflow, then */
+        bind_account(p->overflow_drop, account);
+        if (step_done(p, p->overflow_drop, err) != 0) goto done;
+        if (sqlite3_changes(p->db) != 1) {
+            store_damaged(err, bucket);
+            goto done;
+        }
+        break;
+    default:
+        store_damaged(err, bucket);
+        goto done;
+    }
     content_digest_remove(&p->digest, account, &entity);
     p->meta.accounts--;
-    return 0;
+    rc = 0;
+done:
+    free(kept);
+    return rc;
 }
 
 /* Sets ACCOUNT's bits in its filter block. A block that does not match its digest would be read
@@ -253,26 +247,29 @@ static int filter_add(store_patch *p, const account_ref *account, netral_error *
 
 int store_patch_add(store_patch *p, const account_ref *account, const list_entity *entity, netral_error *err)
 {
-    int step;
-    sqlite3_bind_text(p->add_entity, 1, entity->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->add_entity, 2, entity->role, -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->add_entity, 3, entity->party, -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->add_entity, 4, entity->election, -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->add_entity, 5, entity->region, -1, SQLITE_STATIC);
-    if (step_done(p, p->add_entity, err) != 0) return -1;
-    sqlite3_bind_text(p->add_account, 1, platform_name(account->platform), -1, SQLITE_STATIC);
-    sqlite3_bind_text(p->add_account, 2, account->account, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(p->add_account, 3, sqlite3_last_insert_rowid(p->db));
-    step = sqlite3_step(p->add_account);
-    sqlite3_reset(p->add_account);
-    if (step == SQLITE_CONSTRAINT)
+    uint32_t bucket;
+    size_t len;
+    unsigned flags;
+    int listed = store_bucket_lookup(p->db, p->bucket_get, p->overflow_get, p->buckets, account, NULL, err);
+    if (listed < 0) return -1;
+    if (listed == 1)
         return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed already", platform_name(account->platform),
                            account->account);
-    if (step == SQLITE_FULL) return netral_fail(err, NETRAL_E_IO, "cannot write the new database: the disk is full");
-    if (step != SQLITE_DONE) return store_db_fail(err, p->db, "cannot write the new database");
+    if (bucket_read(p, account, &bucket, &len, &flags, err) != 0) return -1;
+    /* In the row while it fits; once a bucket has overflowed, its further accounts go there too. */
+    if (!(flags & BUCKET_OVERFLOWED) &&
+        account_bucket_append(p->bucket_row, &len, platform_name(account->platform), account->account, entity) == 0) {
+        if (bucket_write(p, bucket, len, flags, err) != 0) return -1;
+    } else {
+        const char *fields[5] = {entity->name, entity->role, entity->party, entity->election, entity->region};
+        bind_account(p->overflow_add, account);
+        for (int i = 0; i < 5; i++) sqlite3_bind_text(p->overflow_add, 3 + i, fields[i], -1, SQLITE_STATIC);
+        if (step_done(p, p->overflow_add, err) != 0) return -1;
+        if (!(flags & BUCKET_OVERFLOWED) && bucket_write(p, bucket, len, flags | BUCKET_OVERFLOWED, err) != 0)
+            return -1;
+    }
     content_digest_add(&p->digest, account, entity);
     p->meta.accounts++;
-    if (p->buckets > 0 && bucket_update(p, account, entity, err) != 0) return -1;
     return p->filter_blocks > 0 ? filter_add(p, account, err) : 0;
 }
 
@@ -292,8 +289,8 @@ static int put_text(store_patch *p, const char *key, const char *value, netral_e
 
 static void finalize_statements(store_patch *p)
 {
-    sqlite3_stmt **all[] = {&p->find, &p->remove, &p->add_entity, &p->add_account, &p->put_meta, &p->filter_get,
-                            &p->filter_put, &p->bucket_get, &p->bucket_put, &p->bucket_drop};
+    sqlite3_stmt **all[] = {&p->put_meta,     &p->filter_get,   &p->filter_put,   &p->bucket_get,
+                            &p->bucket_put,   &p->overflow_get, &p->overflow_add, &p->overflow_drop};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         sqlite3_finalize(*all[i]);
         *all[i] = NULL;

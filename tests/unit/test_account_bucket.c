@@ -1,6 +1,7 @@
 /* The account buckets (account_bucket.h): a record put in a row is found with its entity, an
- * account not put there is not, a removal takes exactly its record out, and a damaged or cut
- * row never crashes and never finds what it does not hold whole. */
+ * account not put there is not, a removal takes exactly its record out, a damaged or cut row
+ * never crashes and is told apart from "not there", and a sealed row is accepted only whole,
+ * unchanged, as its own bucket's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,7 @@ static void a_full_row_should_refuse_a_record_and_stay_whole(void)
         added++;
     }
     CHECK(added > 10 && added < 1000);
-    CHECK(len <= BUCKET_MAX_ROW_BYTES);
+    CHECK(len <= BUCKET_MAX_RECORD_BYTES);
     free(row);
 }
 
@@ -112,21 +113,53 @@ static void a_cut_or_damaged_row_should_find_only_whole_records(void)
     account_ref last;
     list_entity e;
     make(&last, 2, "listed");
+    size_t whole[4] = {0}, records = 0;
+    for (size_t at = 0; records < 3; records++) {   /* where each record ends */
+        account_ref ref;
+        list_entity x;
+        make(&ref, (unsigned)records, "listed");
+        entity_of(&x, (unsigned)records);
+        at += 2 + strlen(platform_name(ref.platform)) + strlen(ref.account) + 10 + strlen(x.name) + strlen(x.role) +
+              strlen(x.party) + strlen(x.election) + strlen(x.region);
+        whole[records + 1] = at;
+    }
+    CHECK(whole[3] == len);
     for (size_t cut = 0; cut < len; cut++) {   /* every length short of the whole row */
+        int at_boundary = cut == whole[0] || cut == whole[1] || cut == whole[2];
         int found = account_bucket_find(row, cut, &last, &e);
-        CHECK(found == 0);
-        (void)account_bucket_remove(row, cut, &last, out, &out_len);
+        CHECK(found == (at_boundary ? 0 : -1));   /* never "not there" for a cut record */
+        CHECK(account_bucket_remove(row, cut, &last, out, &out_len) == (at_boundary ? 0 : -1));
         CHECK(out_len <= cut);
     }
     row[0] = 200;   /* the first record's platform runs past the row */
-    CHECK(account_bucket_find(row, len, &last, &e) == 0);
-    CHECK(account_bucket_remove(row, len, &last, out, &out_len) == 0 && out_len == 0);
+    CHECK(account_bucket_find(row, len, &last, &e) == -1);
+    CHECK(account_bucket_remove(row, len, &last, out, &out_len) == -1 && out_len == 0);
     for (unsigned seed = 1; seed < 2000; seed++) {   /* random bytes: bounded, whatever they are */
         for (size_t i = 0; i < 64; i++) row[i] = (unsigned char)randombytes_uniform(256);
         (void)account_bucket_find(row, 64, &last, &e);
         (void)account_bucket_remove(row, 64, &last, out, &out_len);
         CHECK(out_len <= 64);
     }
+}
+
+static void a_sealed_row_should_open_only_whole_and_as_its_own_bucket(void)
+{
+    unsigned char row[BUCKET_MAX_ROW_BYTES], copy[BUCKET_MAX_ROW_BYTES];
+    size_t records = fill(row, 4), got = 0, n;
+    unsigned flags = 0;
+    n = account_bucket_seal(77, row, records, BUCKET_OVERFLOWED);
+    CHECK(n == records + BUCKET_TRAILER_BYTES);
+    CHECK(account_bucket_unseal(77, row, n, &got, &flags) == 0 && got == records && flags == BUCKET_OVERFLOWED);
+    CHECK(account_bucket_unseal(78, row, n, &got, &flags) == -1);   /* another bucket's row */
+    for (size_t cut = 0; cut < n; cut++) CHECK(account_bucket_unseal(77, row, cut, &got, &flags) == -1);
+    for (size_t i = 0; i < n; i++) {   /* any byte changed: records, flags or seal */
+        memcpy(copy, row, n);
+        copy[i] ^= 0x01;
+        CHECK(account_bucket_unseal(77, copy, n, &got, &flags) == -1);
+    }
+    CHECK(account_bucket_unseal(77, NULL, 0, &got, &flags) == -1);
+    n = account_bucket_seal(3, row, 0, 0);   /* an empty bucket has a row too */
+    CHECK(account_bucket_unseal(3, row, n, &got, &flags) == 0 && got == 0 && flags == 0);
 }
 
 static void accounts_should_spread_over_the_buckets(void)
@@ -153,6 +186,7 @@ int main(void)
     RUN(a_removal_should_take_out_its_record_only);
     RUN(a_full_row_should_refuse_a_record_and_stay_whole);
     RUN(a_cut_or_damaged_row_should_find_only_whole_records);
+    RUN(a_sealed_row_should_open_only_whole_and_as_its_own_bucket);
     RUN(accounts_should_spread_over_the_buckets);
     return CHECK_REPORT();
 }
