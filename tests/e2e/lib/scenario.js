@@ -296,6 +296,11 @@ export function describeItem(name, item) {
   return `${name}: ${gestureName} on ${item.what} (${item.expect.account})`;
 }
 
+/** Whether the control that opened ITEM's layer is itself an action (listed with an expect). */
+export function openerActs(spec, item) {
+  return (spec.clicks || []).some((click) => click.selector === item.opened_by.selector && click.expect);
+}
+
 /** The controls that live in a layer opened by another control (menus, pickers, composers). */
 export function layerActionsOf(spec) {
   return (spec.clicks || []).filter((item) => item.expect && item.opened_by);
@@ -307,16 +312,18 @@ export function layerActionsOf(spec) {
  * the action with no second warning. Opened by hover (Facebook's reactions), the item itself
  * is warned about. Returns {warnedAtOpener, warnedAtItem, ranItem}.
  */
-export async function exerciseLayerItem(page, probe, item, openerListed) {
+export async function exerciseLayerItem(page, probe, item, openerListed, openerActs = true) {
   const { selector } = item;
   const before = await siteSaw(page, selector, 'click');
   const facts = { warnedAtOpener: false, warnedAtItem: false };
+  // An opener that only opens a menu (YouTube's More actions) is no action: the item is warned.
+  const warnAtItem = item.opened_by.event === 'mouseover' || !openerActs;
   if (item.opened_by.event === 'mouseover') {
     await ensureClickable(page, item.opened_by.selector);
     await page.hover(item.opened_by.selector);
   } else {
     await clickControl(page, item.opened_by.selector);
-    if (openerListed) {
+    if (openerListed && openerActs) {
       const warning = await probe.waitFor(true);
       facts.warnedAtOpener = true;
       await probe.press(warning.proceed);
@@ -324,7 +331,7 @@ export async function exerciseLayerItem(page, probe, item, openerListed) {
     }
   }
   await clickControl(page, selector);
-  if (openerListed && item.opened_by.event === 'mouseover') {
+  if (openerListed && warnAtItem) {
     const warning = await probe.waitFor(true);
     facts.warnedAtItem = true;
     facts.ranWhileWarning = (await siteSaw(page, selector, 'click')) - before;

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   actionsOf, artifact, assertPointerCanReach, describeItem, exerciseClear, exerciseLayerItem, exerciseListed, inTab, isListed,
-  layerActionsOf, listedAccount, loadSpec, openChromium, prepare,
+  layerActionsOf, listedAccount, loadSpec, openChromium, openerActs, prepare,
 } from './scenario.js';
 import { slug } from '../../lib/fixtures.js';
 
@@ -55,12 +55,13 @@ export function chromiumSitesSuite(title, pages) {
         const listed = isListed(item.expect, item.aliases);
         test(`${describeItem(name, item)} in a layer opened by ${item.opened_by.event}: ${listed ? 'warned once' : 'runs'}`, async () => {
           await inTab(chromium.browser, item.url || spec.url, async (page, probe) => {
-            const facts = await exerciseLayerItem(page, probe, item, listed);
+            const acts = openerActs(spec, item);
+            const facts = await exerciseLayerItem(page, probe, item, listed, acts);
             assert.equal(facts.ranItem, 1, 'the item acted exactly once');
             if (!listed) {
               assert.equal(facts.warnedAtOpener || facts.warnedAtItem, false);
-            } else if (item.opened_by.event === 'mouseover') {
-              assert.equal(facts.warnedAtItem, true, 'warned at the item of a hover layer');
+            } else if (item.opened_by.event === 'mouseover' || !acts) {
+              assert.equal(facts.warnedAtItem, true, 'warned at the item of a hover layer or of a menu that is no action');
               assert.equal(facts.ranWhileWarning, 0);
             } else {
               assert.equal(facts.warnedAtOpener, true, 'warned at the opener');
