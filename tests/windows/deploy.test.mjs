@@ -4,7 +4,8 @@
 // directories), the registry is Wine's, and the .reg policy templates from the package are
 // imported with Wine's reg.exe. Needs wine, minisign and cmake (to unpack).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,22 +39,42 @@ function unixPath(windowsPath) {
   return path.join(prefix, 'drive_c', ...windowsPath.slice(3).split('\\'));
 }
 
+// The Wine processes running now, for the message of a hang (which one waits on which).
+function wineProcesses() {
+  try {
+    return execFileSync('ps', ['-eo', 'pid,ppid,stat,etime,args'], { encoding: 'utf8' }).split('\n')
+      .filter((line, i) => i === 0 || /wine|\.exe/i.test(line)).join('\n');
+  } catch (e) {
+    return `(ps failed: ${e.message})`;
+  }
+}
+
+// A program's output goes to files, not pipes: the first Wine program of a session starts Wine's
+// own services (services.exe, winedevice.exe, ...), which inherit its output and outlive it, so
+// that a pipe would end only with the session, or never (a CI run waited on one for good).
+const outputs = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-output-'));
+let runs = 0;
+
 function run(program, args, { input, extraEnv } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
+    const base = path.join(outputs, String(++runs));
+    const read = (what) => fs.readFileSync(`${base}.${what}`, 'utf8');
+    const out = fs.openSync(`${base}.out`, 'w');
+    const err = fs.openSync(`${base}.err`, 'w');
+    const child = spawn(program, args, { env: { ...env, ...extraEnv }, stdio: ['pipe', out, err] });
+    fs.closeSync(out);
+    fs.closeSync(err);
     const guard = setTimeout(() => {
+      const processes = wineProcesses();
       child.kill('SIGKILL');
-      reject(new Error(`${program} ${args.join(' ')}: no exit within ${GUARD_MS} ms`));
+      reject(new Error(`${program} ${args.join(' ')}: no exit within ${GUARD_MS} ms; stderr: `
+        + `${read('err').slice(-2000)}\nprocesses then:\n${processes}`));
     }, GUARD_MS);
     child.on('error', reject);
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => err.push(c));
     child.stdin.on('error', () => {});   // a program that exits without reading its input
-    child.on('close', (status) => {
+    child.on('exit', (status) => {
       clearTimeout(guard);
-      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ status, stdout: read('out'), stderr: read('err') });
     });
     child.stdin.end(input ?? '');
   });
@@ -79,7 +100,7 @@ class WinHost {
       }
     });
     this.child.stdin.on('error', () => {});   // an early exit shows as a missing reply
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));   // not its pipes' end: see run()
   }
 
   next() {
@@ -128,6 +149,14 @@ before(async () => {
   };
   const boot = await wine(['wineboot', '--init']);
   assert.equal(boot.status, 0, `wineboot: ${boot.stderr}`);
+  // From here one Wine session for the whole file: once the prefix is made and its first
+  // session has ended, a persistent wineserver, so that Wine's own services start once, not
+  // again for each command after the server's idle exit.
+  for (const args of [['-w'], ['-p']]) {   // -p forks the server and exits: no pipes of ours
+    const server = spawn('wineserver', args, { env, stdio: 'ignore' });
+    const [code] = await once(server, 'exit');
+    assert.equal(code, 0, `wineserver ${args.join(' ')}`);
+  }
   // A laptop with Chrome and Edge (doctor checks the browsers it finds, and any registered).
   for (const exe of ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
     'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe']) {
@@ -147,6 +176,7 @@ after(async () => {
     await run('wineserver', ['-k']).catch(() => {});
     fs.rmSync(prefix, { recursive: true, force: true });
   }
+  fs.rmSync(outputs, { recursive: true, force: true });
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
