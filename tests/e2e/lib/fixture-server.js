@@ -14,7 +14,7 @@ const CSP = "default-src 'self' data: blob:; script-src 'self'; style-src 'self'
   + "img-src 'self' data:; font-src 'self' data:; media-src 'self' data: blob:; connect-src 'self'; "
   + "frame-src 'none'; object-src 'none'";
 
-/** The page without its scripts and external resources, with the site handler added. */
+/** The page without its scripts, frames and external resources, with the site handler added. */
 export function sanitise(html) {
   const stripped = html
     .replace(/<script\b[\s\S]*?<\/script\s*>/gi, '')
@@ -22,8 +22,10 @@ export function sanitise(html) {
     .replace(/<link\b[^>]*>/gi, '')
     .replace(/<(base|meta)\b[^>]*(href|http-equiv)=[^>]*>/gi, '')
     .replace(/<(source|embed)\b[^>]*>/gi, '')
-    .replace(/<(iframe|video|audio|object)\b[^>]*>/gi, '<span hidden>')
-    .replace(/<\/(iframe|video|audio|object)\s*>/gi, '</span>')
+    // Media elements stay (sites' rules find reels and videos by them), loading nothing: their
+    // src and poster go below, their <source>s above, and the CSP allows no other media.
+    .replace(/<(iframe|object)\b[^>]*>/gi, '<span hidden>')
+    .replace(/<\/(iframe|object)\s*>/gi, '</span>')
     .replace(/\s(src|srcset|poster)=("[^"]*"|'[^']*')/gi, (whole, name, value) => (
       /^["']data:/i.test(value) ? whole : ''))
     .replace(/url\((["']?)https?:[^)]*\)/gi, 'none');
