@@ -30,6 +30,7 @@ static const char SCHEMA_SQL[] =
     "PRAGMA journal_mode = OFF;"       /* a half-built file is deleted, never used */
     "PRAGMA synchronous = OFF;"        /* durability comes from the fsync before the rename */
     "PRAGMA threads = 2;"              /* the sort may use a second core */
+    "PRAGMA temp.cache_size = -512;"   /* the gathered accounts are only appended: a small cache */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE account_filter (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
     "CREATE TABLE account_bucket (bucket INTEGER PRIMARY KEY, entries BLOB NOT NULL);"
