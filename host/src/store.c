@@ -239,10 +239,22 @@ void store_init(void)
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The number of the last account bucket row, or -1 when there is none or it cannot be read. */
+static int64_t last_bucket(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t last = -1;
+    if (sqlite3_prepare_v2(db, "SELECT max(bucket) FROM account_bucket", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+        last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return last;
+}
+
 int store_open(const char *path, store **out, netral_error *err)
 {
     store *s = calloc(1, sizeof *s);
-    int64_t schema, buckets;
+    int64_t schema, buckets, last;
     int rc = -1;
 
     if (s == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
@@ -258,9 +270,16 @@ int store_open(const char *path, store **out, netral_error *err)
                         (long long)schema);
         goto done;
     }
+    /* The count places every account: it must be the one the rows were written for, or an
+     * account would be looked for in another bucket's (whole) row and not found there. */
     buckets = store_meta_int(s->db, "buckets");
     if (buckets < 1 || buckets > BUCKET_MAX_COUNT) {
         netral_fail(err, NETRAL_E_DATABASE, "the list database is damaged (no account buckets): install the list again");
+        goto done;
+    }
+    last = last_bucket(s->db);
+    if (last != buckets - 1) {   /* names the first row missing, or the first one too many */
+        store_damaged(err, (uint32_t)(last < buckets - 1 ? last + 1 : buckets));
         goto done;
     }
     s->buckets = (uint32_t)buckets;

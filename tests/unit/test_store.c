@@ -146,6 +146,11 @@ static void a_damaged_or_missing_row_should_be_an_error_never_not_listed(void)
         "DELETE FROM account_bucket WHERE bucket = 0",
         "DROP TABLE account_filter; DELETE FROM account_bucket WHERE bucket = 0",
     };
+    static const char *const miscounted[] = {   /* every account would be looked for elsewhere */
+        "UPDATE meta SET value = 8 WHERE key = 'buckets'",
+        "UPDATE meta SET value = 2 WHERE key = 'buckets'",
+        "DELETE FROM account_bucket WHERE bucket = 3",
+    };
     for (size_t d = 0; d < sizeof damages / sizeof damages[0]; d++) {
         char path[512];
         snprintf(path, sizeof path, "%s/damaged%zu.db", root, d);
@@ -153,6 +158,13 @@ static void a_damaged_or_missing_row_should_be_an_error_never_not_listed(void)
         CHECK(damage(path, damages[d]) == 0);
         for (unsigned i = 0; i < CROWDED; i++) CHECK(listed_as(path, &accounts[i], i) == -1);
         for (unsigned i = CROWDED; i < ACCOUNTS; i++) CHECK(listed_as(path, &accounts[i], i) == 1);
+    }
+    for (size_t d = 0; d < sizeof miscounted / sizeof miscounted[0]; d++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/miscounted%zu.db", root, d);
+        CHECK(build(path, ACCOUNTS) == 0);
+        CHECK(damage(path, miscounted[d]) == 0);
+        for (unsigned i = 0; i < ACCOUNTS; i++) CHECK(listed_as(path, &accounts[i], i) == -1);
     }
 }
 
