@@ -7,6 +7,7 @@ import puppeteer from 'puppeteer-core';
 import { platforms } from '../../../extension/tools/build.mjs';
 import { HOST_NAME, hostManifest } from './host.js';
 import { hold, waitingFor } from './lifetime.js';
+import { removeStaleChromiumPolicies } from './policy.js';
 
 export const CHROMIUM = process.env.NETRAL_CHROMIUM || '/usr/bin/chromium';
 // The watched sites' domains (extension/platforms.json): mapped to the fixture server.
@@ -41,6 +42,7 @@ export async function launchChromium({ extensionDir, profileDir, port, hostWrapp
     'MAP * ~NOTFOUND',
     'EXCLUDE 127.0.0.1',
   ].join(', ');
+  for (const name of removeStaleChromiumPolicies()) console.log(`# removed ${name}, a policy left by a killed test run`);
   const browser = await waitingFor('Chromium to start', puppeteer.launch({
     executablePath: CHROMIUM,
     headless,

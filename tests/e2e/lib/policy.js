@@ -16,6 +16,36 @@ export function canWriteChromiumPolicy() {
   }
 }
 
+/** Whether process PID is running. */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the policy files that a test run killed before its cleanup left behind (named after
+ * a process that is gone): every Chromium of the machine reads them, so a later run would get
+ * another test's mode. Returns the names removed.
+ */
+export function removeStaleChromiumPolicies() {
+  let names = [];
+  try {
+    names = fs.readdirSync(CHROMIUM_POLICY_DIR);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    const m = /^netral-(?:e2e|it)-(\d+)\.json$/.exec(name);
+    if (!m || alive(Number(m[1]))) return false;
+    fs.rmSync(path.join(CHROMIUM_POLICY_DIR, name), { force: true });
+    return true;
+  });
+}
+
 /** Installs the policy; returns a function that removes it. */
 export function setChromiumPolicy(extensionId, values) {
   const file = path.join(CHROMIUM_POLICY_DIR, `netral-e2e-${process.pid}.json`);
