@@ -129,6 +129,7 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
   let fixtures;
   let extensionId;
   let packageFiles = [];
+  let debPackage;
   let packagedChromiumManifest;
   let firefoxPolicyBackup = null;
   const createdDirs = [];   // directories this test made (outside the package), removed after
@@ -187,7 +188,8 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     packageFiles = run('dpkg-deb', ['-c', path.join(build, deb)]).stdout.split('\n')
       .map((line) => line.split(/\s+/)[5]).filter(Boolean).map((p) => p.replace(/^\./, '').replace(/\/$/, '')).filter(Boolean);
     for (const p of packageFiles) if (fs.existsSync(p)) existedBefore.add(p);
-    run('dpkg', ['-i', path.join(build, deb)]);
+    debPackage = path.join(build, deb);
+    run('dpkg', ['-i', debPackage]);
     packagedChromiumManifest = fs.readFileSync(CHROMIUM_MANIFEST, 'utf8');
 
     // The fixture site, over HTTPS at its real host name.
@@ -241,6 +243,16 @@ describe('IT deployment: .deb, policy force-install, doctor, purge', { skip, con
     assert.equal(result.status, 0, result.text);
     assert.equal(result.report.ok, true);
     assert.ok(result.report.findings.some((f) => f.subject === 'list' && f.level === 'ok' && f.message.includes(ISSUER)));
+  });
+
+  test('an upgrade over a database of an older format: the package imports the kept list again', () => {
+    // What an older Netral's database looks like to this one (schema 1); the host cannot use it.
+    run('sqlite3', ['/var/lib/netral/netral.db', "UPDATE meta SET value = 1 WHERE key = 'schema';"]);
+    assert.match(run('/usr/bin/netral', ['check', 'x', '@timmerahputih'], { must: false }).stdout, /older Netral \(schema 1\)/);
+    run('dpkg', ['-i', debPackage]);   // the upgrade: configure runs again
+    assert.equal(run('/usr/bin/netral', ['check', 'x', '@timmerahputih'], { must: false }).status, 3, 'listed again');
+    const result = doctor();
+    assert.equal(result.status, 0, result.text);
   });
 
   test('the list update timer is installed, not enabled; run as the unit says, it installs a newer list from a repository', () => {
