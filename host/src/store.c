@@ -153,8 +153,12 @@ int store_damaged(netral_error *err, uint32_t bucket)
                        "the list database is damaged (account bucket %u): install the list again", bucket);
 }
 
-int store_bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t buckets,
-                        const account_ref *ref, list_entity *entity, netral_error *err)
+/* Looks REF up among BUCKETS buckets: its bucket's row (BUCKET_ROW, prepared from
+ * BUCKET_ROW_SQL), then account_overflow (OVERFLOW) when the row says some of its accounts are
+ * there. 1 with ENTITY filled, 0 when not listed, -1 with ERR when the row is missing or damaged
+ * (never "not listed") or SQLite fails. */
+static int bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t buckets,
+                         const account_ref *ref, list_entity *entity, netral_error *err)
 {
     uint32_t bucket = account_bucket_of(ref, buckets);
     size_t records = 0;
@@ -175,6 +179,13 @@ int store_bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *ove
     }
     sqlite3_reset(bucket_row);
     if (found != 0 || !(flags & BUCKET_OVERFLOWED)) return found;
+    return store_overflow_lookup(db, overflow, ref, entity, err);
+}
+
+int store_overflow_lookup(sqlite3 *db, sqlite3_stmt *overflow, const account_ref *ref, list_entity *entity,
+                          netral_error *err)
+{
+    int step, found = 0;
     sqlite3_bind_text(overflow, 1, platform_name(ref->platform), -1, SQLITE_STATIC);
     sqlite3_bind_text(overflow, 2, ref->account, -1, SQLITE_STATIC);
     step = sqlite3_step(overflow);
@@ -358,7 +369,7 @@ int store_lookup(store *s, const account_ref *ref, int *found, list_entity *enti
             return 0;
         }
     }
-    listed = store_bucket_lookup(s->db, s->bucket_row, s->overflow, s->buckets, ref, entity, err);
+    listed = bucket_lookup(s->db, s->bucket_row, s->overflow, s->buckets, ref, entity, err);
     if (listed < 0) return -1;
     *found = listed;
     return 0;

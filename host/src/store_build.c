@@ -157,10 +157,7 @@ static int write_accounts(sqlite3 *db, int64_t accounts, int64_t *filter_blocks,
     if (sqlite3_prepare_v2(db, SCAN_SQL, -1, &scan, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO account_bucket (bucket, entries) VALUES (?1, ?2)", -1, &bucket->put,
                            NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO account_overflow (platform, account, name, role, party, election, region)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           -1, &bucket->overflow, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, OVERFLOW_ADD_SQL, -1, &bucket->overflow, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO account_filter (block, bits) VALUES (?1, ?2)", -1, &filter->put, NULL) !=
             SQLITE_OK) {
         store_db_fail(err, db, "cannot write the account buckets");

@@ -116,10 +116,7 @@ int store_patch_begin(const char *db_path, const char *new_path, store_patch **o
     if (prepare(p, BUCKET_ROW_SQL, &p->bucket_get, err) != 0 ||
         prepare(p, "UPDATE account_bucket SET entries = ?2 WHERE bucket = ?1", &p->bucket_put, err) != 0 ||
         prepare(p, OVERFLOW_SQL, &p->overflow_get, err) != 0 ||
-        prepare(p,
-                "INSERT INTO account_overflow (platform, account, name, role, party, election, region)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                &p->overflow_add, err) != 0 ||
+        prepare(p, OVERFLOW_ADD_SQL, &p->overflow_add, err) != 0 ||
         prepare(p, "DELETE FROM account_overflow WHERE platform = ?1 AND account = ?2", &p->overflow_drop, err) != 0)
         goto done;
     *out = p;
@@ -181,6 +178,20 @@ static void bind_account(sqlite3_stmt *st, const account_ref *account)
     sqlite3_bind_text(st, 2, account->account, -1, SQLITE_STATIC);
 }
 
+/* Where ACCOUNT is, with its bucket's row read into p->bucket_row (bucket_read): 1 in the row,
+ * 2 in account_overflow, 0 in neither, -1 on damage; ENTITY (unless NULL) filled when found. */
+static int locate(store_patch *p, const account_ref *account, uint32_t *bucket, size_t *len, unsigned *flags,
+                  list_entity *entity, netral_error *err)
+{
+    int found;
+    if (bucket_read(p, account, bucket, len, flags, err) != 0) return -1;
+    found = account_bucket_find(p->bucket_row, *len, account, entity);
+    if (found != 0) return found < 0 ? store_damaged(err, *bucket) : 1;
+    if (!(*flags & BUCKET_OVERFLOWED)) return 0;
+    found = store_overflow_lookup(p->db, p->overflow_get, account, entity, err);
+    return found == 1 ? 2 : found;
+}
+
 int store_patch_remove(store_patch *p, const account_ref *account, netral_error *err)
 {
     unsigned char *kept = NULL;
@@ -188,31 +199,28 @@ int store_patch_remove(store_patch *p, const account_ref *account, netral_error 
     uint32_t bucket;
     size_t len, left;
     unsigned flags;
-    int listed, rc = -1;
-    listed = store_bucket_lookup(p->db, p->bucket_get, p->overflow_get, p->buckets, account, &entity, err);
-    if (listed < 0) return -1;
-    if (listed == 0)
+    int where, rc = -1;
+    where = locate(p, account, &bucket, &len, &flags, &entity, err);
+    if (where < 0) return -1;
+    if (where == 0)
         return netral_fail(err, NETRAL_E_FORMAT, "%s %s is not listed, so it cannot be removed",
                            platform_name(account->platform), account->account);
-    if (bucket_read(p, account, &bucket, &len, &flags, err) != 0) return -1;
-    kept = malloc(BUCKET_MAX_ROW_BYTES);
-    if (kept == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
-    switch (account_bucket_remove(p->bucket_row, len, account, kept, &left)) {
-    case 1:   /* it was in the row */
+    if (where == 1) {   /* out of the row */
+        kept = malloc(BUCKET_MAX_ROW_BYTES);
+        if (kept == NULL) return netral_fail(err, NETRAL_E_NOMEM, "out of memory");
+        if (account_bucket_remove(p->bucket_row, len, account, kept, &left) != 1) {
+            store_damaged(err, bucket);
+            goto done;
+        }
         memcpy(p->bucket_row, kept, left);
         if (bucket_write(p, bucket, left, flags, err) != 0) goto done;
-        break;
-    case 0:   /* in account_overflow, then */
+    } else {   /* out of account_overflow */
         bind_account(p->overflow_drop, account);
         if (step_done(p, p->overflow_drop, err) != 0) goto done;
         if (sqlite3_changes(p->db) != 1) {
             store_damaged(err, bucket);
             goto done;
         }
-        break;
-    default:
-        store_damaged(err, bucket);
-        goto done;
     }
     content_digest_remove(&p->digest, account, &entity);
     p->meta.accounts--;
@@ -250,12 +258,11 @@ int store_patch_add(store_patch *p, const account_ref *account, const list_entit
     uint32_t bucket;
     size_t len;
     unsigned flags;
-    int listed = store_bucket_lookup(p->db, p->bucket_get, p->overflow_get, p->buckets, account, NULL, err);
-    if (listed < 0) return -1;
-    if (listed == 1)
+    int where = locate(p, account, &bucket, &len, &flags, NULL, err);
+    if (where < 0) return -1;
+    if (where > 0)
         return netral_fail(err, NETRAL_E_FORMAT, "%s %s is listed already", platform_name(account->platform),
                            account->account);
-    if (bucket_read(p, account, &bucket, &len, &flags, err) != 0) return -1;
     /* In the row while it fits; once a bucket has overflowed, its further accounts go there too. */
     if (!(flags & BUCKET_OVERFLOWED) &&
         account_bucket_append(p->bucket_row, &len, platform_name(account->platform), account->account, entity) == 0) {

@@ -18,16 +18,17 @@
 #define BUCKET_ROW_SQL "SELECT entries FROM account_bucket WHERE bucket = ?1"
 #define OVERFLOW_SQL \
     "SELECT name, role, party, election, region FROM account_overflow WHERE platform = ?1 AND account = ?2"
+#define OVERFLOW_ADD_SQL                                                             \
+    "INSERT INTO account_overflow (platform, account, name, role, party, election, region)" \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 
 /* Records WHAT failed with SQLite's message and the system error behind it; returns -1. */
 int store_db_fail(netral_error *err, sqlite3 *db, const char *what);
 
-/* Looks REF up among BUCKETS buckets: its bucket's row (BUCKET_ROW, prepared from
- * BUCKET_ROW_SQL), then account_overflow (OVERFLOW, from OVERFLOW_SQL) when the row says some of
- * its accounts are there. 1 with ENTITY filled (unless NULL), 0 when not listed, -1 with ERR
- * when the row is missing or damaged (never "not listed") or SQLite fails. */
-int store_bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t buckets,
-                        const account_ref *ref, list_entity *entity, netral_error *err);
+/* REF in account_overflow (OVERFLOW, from OVERFLOW_SQL): 1 with ENTITY filled (unless NULL),
+ * 0 when not there, -1 with ERR when SQLite fails. */
+int store_overflow_lookup(sqlite3 *db, sqlite3_stmt *overflow, const account_ref *ref, list_entity *entity,
+                          netral_error *err);
 
 /* Records that bucket BUCKET's row is missing or damaged; returns -1. */
 int store_damaged(netral_error *err, uint32_t bucket);
