@@ -27,6 +27,13 @@ static uint64_t load64(const unsigned char *p)
 
 void account_filter_position(const account_ref *account, uint32_t blocks, int layout, filter_position *out)
 {
+    account_filter_position_at(account, layout == FILTER_LAYOUT_SPREAD ? account_spread(account) : 0, blocks, layout,
+                               out);
+}
+
+void account_filter_position_at(const account_ref *account, uint32_t spread, uint32_t blocks, int layout,
+                                filter_position *out)
+{
     unsigned char key[MAX_CANONICAL_ACCOUNT_BYTES + 16], h[crypto_shorthash_BYTES];
     const char *platform = platform_name(account->platform);
     size_t n = strlen(platform), m = strlen(account->account);
@@ -36,7 +43,7 @@ void account_filter_position(const account_ref *account, uint32_t blocks, int la
     key[n] = '\n';
     memcpy(key + n + 1, account->account, m);
     if (layout == FILTER_LAYOUT_SPREAD) {
-        out->block = account_spread_place(account_spread(account), blocks);
+        out->block = account_spread_place(spread, blocks);
     } else {
         crypto_shorthash(h, key, n + 1 + m, KEY_BLOCK);
         out->block = (uint32_t)(load64(h) % blocks);

@@ -38,6 +38,10 @@ uint32_t account_filter_blocks(uint64_t accounts);
 
 /* Where ACCOUNT's bits are in a filter of BLOCKS blocks of LAYOUT (one of FILTER_LAYOUT_*). */
 void account_filter_position(const account_ref *account, uint32_t blocks, int layout, filter_position *out);
+/* The same, given ACCOUNT's spread (account_hash.h; used by layout 2 only), for a caller that
+ * has it already. */
+void account_filter_position_at(const account_ref *account, uint32_t spread, uint32_t blocks, int layout,
+                                filter_position *out);
 
 void account_filter_set(unsigned char *block, const filter_position *p);
 /* 1 when every bit of P is set in BLOCK (maybe listed), 0 when not (surely not listed). */

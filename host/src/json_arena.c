@@ -12,6 +12,7 @@
 
 static alignas(max_align_t) unsigned char arena[ARENA_BYTES];
 static size_t used;
+static int installed, spilled;   /* spilled: something went to malloc since the last reset */
 
 static int in_arena(const void *p)
 {
@@ -27,6 +28,7 @@ static void *arena_malloc(size_t size)
         used = start + size;
         return arena + start;
     }
+    spilled = 1;
     return malloc(size);
 }
 
@@ -39,9 +41,16 @@ void json_arena_install(void)
 {
     cJSON_Hooks hooks = {arena_malloc, arena_free};
     cJSON_InitHooks(&hooks);
+    installed = 1;
 }
 
 void json_arena_reset(void)
 {
     used = 0;
+    spilled = 0;
+}
+
+void json_arena_delete(cJSON *tree)
+{
+    if (!installed || spilled) cJSON_Delete(tree);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "isotime.h"
 #include "json.h"
+#include "json_arena.h"
 #include "netral_limits.h"
 #include "recognition.h"
 #include "site_rules.h"
@@ -582,7 +583,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
         }
     }
 done:
-    cJSON_Delete(reply);
-    cJSON_Delete(request);
+    json_arena_delete(reply);
+    json_arena_delete(request);
     return text;
 }

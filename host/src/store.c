@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "account_bucket.h"
+#include "account_hash.h"
 #include "account_filter.h"
 #include "os.h"
 #include "store_sqlite.h"
@@ -153,14 +154,13 @@ int store_damaged(netral_error *err, uint32_t bucket)
                        "the list database is damaged (account bucket %u): install the list again", bucket);
 }
 
-/* Looks REF up among BUCKETS buckets: its bucket's row (BUCKET_ROW, prepared from
+/* Looks REF up in BUCKET (account_bucket_of): the bucket's row (BUCKET_ROW, prepared from
  * BUCKET_ROW_SQL), then account_overflow (OVERFLOW) when the row says some of its accounts are
  * there. 1 with ENTITY filled, 0 when not listed, -1 with ERR when the row is missing or damaged
  * (never "not listed") or SQLite fails. */
-static int bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t buckets,
+static int bucket_lookup(sqlite3 *db, sqlite3_stmt *bucket_row, sqlite3_stmt *overflow, uint32_t bucket,
                          const account_ref *ref, list_entity *entity, netral_error *err)
 {
-    uint32_t bucket = account_bucket_of(ref, buckets);
     size_t records = 0;
     unsigned flags = 0;
     int step, found = -1;
@@ -300,6 +300,13 @@ int store_open(const char *path, store **out, netral_error *err)
         goto done;
     }
     filter_open(s);
+    /* One read transaction for as long as the database is open: a lookup then neither takes nor
+     * gives up the file lock. Nothing writes this file (an import or a delta writes a new one and
+     * renames it over this one), so the lock stops no writer. */
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        store_db_fail(err, s->db, "the database is unreadable or damaged");
+        goto done;
+    }
     *out = s;
     s = NULL;
     rc = 0;
@@ -358,18 +365,20 @@ done:
 
 int store_lookup(store *s, const account_ref *ref, int *found, list_entity *entity, netral_error *err)
 {
+    uint32_t spread = account_spread(ref);   /* places the account in the filter and among the buckets */
     int listed;
     if (s->filter != NULL) {
         filter_position p;
         const unsigned char *block;
-        account_filter_position(ref, s->filter_blocks, s->filter_layout, &p);
+        account_filter_position_at(ref, spread, s->filter_blocks, s->filter_layout, &p);
         block = filter_block(s, &p);
         if (block != NULL && !account_filter_test(block, &p)) {   /* surely not listed */
             *found = 0;
             return 0;
         }
     }
-    listed = bucket_lookup(s->db, s->bucket_row, s->overflow, s->buckets, ref, entity, err);
+    listed = bucket_lookup(s->db, s->bucket_row, s->overflow, account_spread_place(spread, s->buckets), ref, entity,
+                           err);
     if (listed < 0) return -1;
     *found = listed;
     return 0;
