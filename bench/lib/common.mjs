@@ -58,10 +58,13 @@ export function makeScratch() {
   return fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'netral-bench-'));
 }
 
-/** Compiles one of bench/lib's C helpers into DIR; returns the program's path. */
-export function compile(name, dir) {
+/** Compiles one of bench/lib's C helpers into DIR, linked with the pkg-config PACKAGES; returns
+ * the program's path. */
+export function compile(name, dir, packages = []) {
   const out = path.join(dir, name);
-  run('cc', ['-O2', '-Wall', '-o', out, path.join(benchDir, 'lib', `${name}.c`)]);
+  const flags = packages.length
+    ? execFileSync('pkg-config', ['--cflags', '--libs', ...packages], { encoding: 'utf8' }).trim().split(/\s+/) : [];
+  run('cc', ['-O2', '-Wall', '-o', out, path.join(benchDir, 'lib', `${name}.c`), ...flags]);
   return out;
 }
 

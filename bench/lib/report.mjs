@@ -20,12 +20,22 @@ export function goals(main, sizes, browser, web) {
     add('1. `check` p50 vs C echo host', ms(check.netral.p50), `${ms(check.echo.p50)} echo`, r.value, '≤ 1.5×', r.pass);
     r = vs(check.netral.p99, check.echo.p99, 3);
     add('1. `check` p99 vs C echo host', ms(check.netral.p99), `${ms(check.echo.p99)} echo`, r.value, '≤ 3×', r.pass);
+    if (check.cjson) {
+      add('1. `check` p50 vs cJSON alone (parse + print, no lookup)', ms(check.netral.p50), `${ms(check.cjson.p50)} cJSON`,
+        check.netral.p50 / check.cjson.p50, 'no goal', null);
+      add('1. the cJSON host itself vs C echo host, p50', ms(check.cjson.p50), `${ms(check.echo.p50)} echo`,
+        check.cjson.p50 / check.echo.p50, 'no goal', null);
+    }
     r = vs(check.netral.p50, check.python.p50, 0.5);
     add('1. `check` p50 vs Python host', ms(check.netral.p50), `${ms(check.python.p50)} Python`, r.value, '≤ 0.5×', r.pass);
     r = vs(check.netral.p99, check.python.p99, 0.5);
     add('1. `check` p99 vs Python host', ms(check.netral.p99), `${ms(check.python.p99)} Python`, r.value, '≤ 0.5×', r.pass);
     add(`2. \`check_batch\` of 100, p50`, ms(batch.netral.p50), `${ms(batch.python.p50)} Python`,
       batch.netral.p50 / batch.python.p50, '≤ 0.25 ms', batch.netral.p50 <= 0.25);
+    if (batch.cjson) {
+      add('2. `check_batch` of 100 vs cJSON alone, p50', ms(batch.netral.p50), `${ms(batch.cjson.p50)} cJSON`,
+        batch.netral.p50 / batch.cjson.p50, 'no goal', null);
+    }
     r = vs(cold.netral.p50, cold.echo.p50, 2.5);
     add('3. cold start to first reply, p50', ms(cold.netral.p50), `${ms(cold.echo.p50)} echo`, r.value, '≤ 2.5×', r.pass);
     r = vs(main.verify.netral, main.verify.minisign, 1.1);
@@ -104,16 +114,16 @@ export function goalsTable(main, sizes, browser, format, web = null) {
   return text;
 }
 
-const HOST_NAMES = { netral: 'netral-host', echo: 'C echo host', python: 'Python host' };
+const HOST_NAMES = { netral: 'netral-host', echo: 'C echo host', cjson: 'cJSON host', python: 'Python host' };
 
 function pipeTable(main) {
   const row = (what, name, s) => `| ${what} | ${name} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.mean)} | ${count(s.n)} |`;
   const lines = ['| request | host | p50 | p99 | mean | samples |', '| --- | --- | ---: | ---: | ---: | ---: |'];
   for (const [what, key] of [['`check`', 'check'], ['`check_batch` (100 items)', 'batch'], ['cold start (spawn → first reply)', 'cold']]) {
-    for (const name of ['netral', 'echo', 'python']) if (main[key][name]) lines.push(row(what, HOST_NAMES[name], main[key][name]));
+    for (const name of ['netral', 'echo', 'cjson', 'python']) if (main[key][name]) lines.push(row(what, HOST_NAMES[name], main[key][name]));
     if (key === 'check' && main.checkByVerdict) {
       for (const [verdict, label] of [['listed', 'listed only'], ['clear', 'not listed only']]) {
-        for (const name of ['netral', 'echo', 'python']) {
+        for (const name of ['netral', 'echo', 'cjson', 'python']) {
           const s = main.checkByVerdict[name]?.[verdict];
           if (s) lines.push(row(`\`check\`, ${label}`, HOST_NAMES[name], s));
         }
@@ -205,7 +215,7 @@ ${browser?.error ? `\nThe click path was not measured: ${browser.error}.\n` : ''
 ## The host over a pipe (${count(plan.main)} entries)
 
 A C client (\`bench/lib/pipe-client.c\`) keeps each host running on a pipe, as the extension's
-port does, and sends the same request to each in turn (netral, echo, Python, netral, …), timing
+port does, and sends the same request to each in turn (netral, echo, cJSON, Python, netral, …), timing
 write → whole reply. \`check\`: ${count(plan.checks)} requests after ${count(plan.checkWarmup)} warm-up, half of them
 listed accounts, at random over the list. \`check_batch\`: ${count(plan.batches)} batches of ${plan.batchItems} items (half listed)
 after ${count(plan.batchWarmup)} warm-up. Cold start: ${count(plan.cold)} spawns each (after ${plan.coldWarmup} warm-up), one \`check\`, the time
@@ -214,7 +224,11 @@ until its whole reply (the exit is not timed).
 ${main ? pipeTable(main) : ''}
 
 References, built by the benchmark: the **C echo host** (\`bench/lib/echo-host.c\`: reads a frame,
-writes back one fixed small frame) is the floor of any host; the **Python host**
+writes back one fixed small frame) is the floor of any host; the **cJSON host**
+(\`bench/lib/cjson-host.c\`) is the floor of a host that reads and writes its JSON with cJSON, as
+netral-host must: it parses each request with \`cJSON_ParseWithLengthOpts\` and builds and prints
+netral-host's reply with cJSON (from an arena, no tree freed: the least cJSON costs), knowing the
+verdict without any lookup (the benchmark's accounts are numbered); the **Python host**
 (\`bench/lib/python-host.py\`, stdlib \`sqlite3\` and \`json\`) answers from the \`sqlite3\` shell's
 import of the same list (account and entity tables, one JOIN per lookup: the schema a plain
 host would use), with the same reply shape.

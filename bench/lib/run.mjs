@@ -85,10 +85,12 @@ function hostsFile(file, hosts) {
 }
 
 // DATABASE: the Python host's (the sqlite3 shell's import of the same list).
-function contenders(tools, database, names = ['netral', 'echo', 'python']) {
+// N: the list's entries (the cJSON host answers from the account's number).
+function contenders(tools, database, n, names = ['netral', 'echo', 'cjson', 'python']) {
   const all = {
     netral: { name: 'netral', argv: [tools.host, ORIGIN] },
     echo: { name: 'echo', argv: [tools.echo] },
+    cjson: { name: 'cjson', argv: [tools.cjson, String(n)] },
     python: { name: 'python', argv: [PYTHON, path.join(benchDir, 'lib/python-host.py'), database] },
   };
   return names.map((name) => all[name]);
@@ -253,11 +255,11 @@ async function measureSize(tools, keys, n) {
   };
 
   const env = hostEnv(keys.config, data);
-  const hosts = contenders(tools, referenceDatabase);
+  const hosts = contenders(tools, referenceDatabase, n);
   await agree(hosts.filter((h) => h.name !== 'echo'), [...checkRequests(n, 40, 7), ...batchRequests(n, 2, 8)], env);
 
   // 1. check round trip over a persistent pipe
-  log(`${label}: check ×${plan.checks} (+${plan.checkWarmup} warm-up) each, alternating netral, echo, python`);
+  log(`${label}: check ×${plan.checks} (+${plan.checkWarmup} warm-up) each, alternating netral, echo, cjson, python`);
   const checkFile = path.join(dir, 'check.frames');
   writeFrames(checkFile, checkRequests(n, plan.checkWarmup + plan.checks, 1));
   const checks = pipeClient(tools, 'rtt', hosts, checkFile, plan.checkWarmup, env);
@@ -333,7 +335,10 @@ async function main() {
     return;
   }
   const built = ensureBuild({ buildDir: options.build, rev: options.rev, scratch });
-  const tools = { ...built, echo: compile('echo-host', scratch), client: compile('pipe-client', scratch) };
+  const tools = {
+    ...built, echo: compile('echo-host', scratch), cjson: compile('cjson-host', scratch, ['libcjson']),
+    client: compile('pipe-client', scratch),
+  };
   const machine = describeMachine(tools);
   const keys = makeKeys(tools.netral, scratch);
   const sizes = [];
