@@ -235,6 +235,9 @@ test('settings still to come: an object becomes a subkey with a value per proper
   const modes = `${x('//policy')}[@name="modes"]`;
   assert.equal(one(admx, `${modes}/@key`), `${policyKey}\\modes`);
   assert.equal(one(admx, `${modes}${x('/elements/enum')}/@valueName`), 'like');
+  // A property may stay unset: the first item deletes the value, the others are the schema's.
+  assert.equal(select(admx, `${modes}${x('/elements/enum/item[1]/value/delete')}`).length, 1);
+  assert.deepEqual(select(admx, `${modes}${x('/elements/enum/item/value/string')}/text()`), ['warn', 'block']);
   assert.equal(one(admx, `${modes}${x('/elements/list')}/@key`), `${policyKey}\\modes\\sites`);
   assert.equal(one(admx, `${modes}${x('/elements/boolean')}/@valueName`), 'acknowledge');
   const audit = `${x('//policy')}[@name="audit"]`;

@@ -47,6 +47,7 @@ const UI = {
     base: 'Netral: the category of Netral\'s settings',
     settings: (browser) => `Netral's settings for ${browser}`,
     values: 'Values',
+    unset: '(not set: the default)',
   },
   'id-ID': {
     netral: 'Netral',
@@ -55,6 +56,7 @@ const UI = {
     base: 'Netral: kategori pengaturan Netral',
     settings: (browser) => `Pengaturan Netral untuk ${browser}`,
     values: 'Nilai',
+    unset: '(tidak diatur: nilai bawaan)',
   },
 };
 
@@ -87,10 +89,9 @@ function integerRange(schema) {
   };
 }
 
-// One element of a policy (its registry value) for a scalar or list schema. `where` names it in
-// errors; `valueName` is the value under the policy's key, `subkey` a key below it (lists).
-function element(id, schema, where, text, { valueName, subkey }) {
-  const label = text;
+// One element of a policy: the registry value of a scalar or list setting. `where` names the
+// setting in errors ("mode", "modes.like"); `label` is its { title, description } per language.
+function element(id, schema, where, label, valueName) {
   if (schema.type === 'string' && schema.enum) {
     return { kind: 'enum', id, valueName, values: schema.enum, label, defaultItem: Math.max(0, schema.enum.indexOf(schema.default)) };
   }
@@ -98,12 +99,17 @@ function element(id, schema, where, text, { valueName, subkey }) {
   if (schema.type === 'integer') return { kind: 'decimal', id, valueName, label, ...integerRange(schema) };
   if (schema.type === 'boolean') return { kind: 'boolean', id, valueName, label };
   if (schema.type === 'array' && ['string', 'integer'].includes(schema.items?.type)) {
-    return { kind: 'list', id, subkey, label, values: schema.items.enum };
+    return { kind: 'list', id, label, values: schema.items.enum };
   }
-  throw new Error(`managed_schema.json: "${where}" is ${schema.type === 'array' ? `a list of ${schema.items?.type}` : `of type ${schema.type}`}, which make-admx.mjs cannot express yet`);
+  const what = schema.type === 'array' ? `a list of ${schema.items?.type}` : `of type ${schema.type}`;
+  throw new Error(`managed_schema.json: "${where}" is ${what}, which make-admx.mjs cannot express yet`);
 }
 
-// Every schema key as one policy: the policy's strings in both languages and its elements.
+const perLanguage = (en, id) => ({ 'en-US': en, 'id-ID': id });
+
+// Every schema key as one policy: its strings in both languages, the subkey below the extension's
+// policy key that it writes to (none: the policy key itself), and its elements, each with the
+// subkey of its own if it has one (a list inside an object).
 export function policiesOf(schema, texts) {
   const keys = Object.keys(schema.properties ?? {});
   for (const key of Object.keys(texts)) {
@@ -113,25 +119,27 @@ export function policiesOf(schema, texts) {
     if (!NAME.test(key)) throw new Error(`managed_schema.json: "${key}" cannot be a policy name (letters, digits and _ only)`);
     const property = schema.properties[key];
     const en = { title: property.title ?? key, description: property.description ?? '' };
-    const id = indonesian(texts, key, en);
-    const policy = { name: key, text: { 'en-US': en, 'id-ID': id }, elements: [] };
-    if (property.type === 'object') {
-      // A subkey named after the key, one value per property.
+    const policy = { name: key, text: perLanguage(en, indonesian(texts, key, en)), elements: [] };
+    if (property.type === 'boolean') {
+      policy.valueName = key;   // Enabled writes 1, Disabled 0: no element
+    } else if (property.type === 'object') {
+      const entries = Object.entries(property.properties ?? {});
+      if (!entries.length) throw new Error(`managed_schema.json: "${key}" is an object without properties, which make-admx.mjs cannot express`);
       policy.subkey = key;
-      if (!Object.keys(property.properties ?? {}).length) throw new Error(`managed_schema.json: "${key}" is an object without properties, which make-admx.mjs cannot express`);
-      for (const [name, sub] of Object.entries(property.properties ?? {})) {
-        if (!NAME.test(name)) throw new Error(`managed_schema.json: "${key}.${name}" cannot be a value name here (letters, digits and _ only)`);
+      for (const [name, sub] of entries) {
+        const where = `${key}.${name}`;
+        if (!NAME.test(name)) throw new Error(`managed_schema.json: "${where}" cannot be a value name (letters, digits and _ only)`);
         const subEn = { title: sub.title ?? name, description: sub.description ?? '' };
-        const subId = indonesian(texts, `${key}.${name}`, subEn);
-        policy.elements.push({
-          ...element(`${key}_${name}`, sub, `${key}.${name}`, { 'en-US': subEn, 'id-ID': subId }, { valueName: name, subkey: `${key}\\${name}` }),
-          property: name,
-        });
+        const e = element(`${key}_${name}`, sub, where, perLanguage(subEn, indonesian(texts, where, subEn)), name);
+        e.property = name;
+        if (e.kind === 'list') e.subkey = `${key}\\${name}`;
+        // A property may be absent (the extension then takes its default), but the policy is
+        // configured as a whole: the dropdown starts with an item that deletes the value.
+        if (e.kind === 'enum') e.optional = true;
+        policy.elements.push(e);
       }
-    } else if (property.type === 'boolean') {
-      policy.valueName = key;   // enabled writes 1, disabled 0: no element
     } else {
-      const e = element(key, property, key, { 'en-US': en, 'id-ID': id }, { valueName: key, subkey: key });
+      const e = element(key, property, key, policy.text, key);
       if (e.kind === 'list') policy.subkey = key;
       policy.elements.push(e);
     }
@@ -165,6 +173,7 @@ function admxElement(e, indent) {
   switch (e.kind) {
     case 'enum':
       return `${indent}<enum id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}" required="true">\n`
+        + (e.optional ? `${indent}  <item displayName="$(string.${e.id}_Unset)"><value><delete /></value></item>\n` : '')
         + e.values.map((v, i) => `${indent}  <item displayName="$(string.${e.id}_Item${i + 1})"><value><string>${xml(v)}</string></value></item>\n`).join('')
         + `${indent}</enum>\n`;
     case 'text':
@@ -184,9 +193,7 @@ function browserAdmx(browser, policies, extensionId) {
   const policyKey = `${browser.root}\\3rdparty\\extensions\\${extensionId}\\policy`;
   const body = policies.map((p) => {
     const key = p.subkey ? `${policyKey}\\${p.subkey}` : policyKey;
-    // Inside an object's subkey, a list property has a subkey of its own.
-    const elements = p.elements.map((e) => (p.subkey && e.kind === 'list' && e.property
-      ? { ...e, key: `${policyKey}\\${e.subkey}` } : e));
+    const elements = p.elements.map((e) => (e.subkey ? { ...e, key: `${policyKey}\\${e.subkey}` } : e));
     const presentation = elements.length ? ` presentation="$(presentation.${p.name})"` : '';
     const valueName = p.valueName ? ` valueName="${xml(p.valueName)}"` : '';
     let inner = `      <parentCategory ref="${browser.id}" />\n      <supportedOn ref="SUPPORTED_${browser.id}" />\n`;
@@ -245,7 +252,10 @@ function explain(p, lang) {
 function presentationElement(e, lang) {
   const label = xml(e.label[lang].title);
   switch (e.kind) {
-    case 'enum': return `        <dropdownList refId="${e.id}" noSort="true" defaultItem="${e.defaultItem}">${label}</dropdownList>\n`;
+    case 'enum': {
+      const item = e.optional ? 0 : e.defaultItem;   // an optional one starts "not set"
+      return `        <dropdownList refId="${e.id}" noSort="true" defaultItem="${item}">${label}</dropdownList>\n`;
+    }
     case 'text': return `        <textBox refId="${e.id}"><label>${label}</label></textBox>\n`;
     case 'decimal': {
       const def = e.default === undefined ? '' : ` defaultValue="${e.default}"`;
@@ -266,6 +276,7 @@ function browserAdml(browser, policies, lang) {
   for (const p of policies) {
     strings.push([p.name, p.text[lang].title], [`${p.name}_Explain`, explain(p, lang)]);
     for (const e of p.elements) {
+      if (e.kind === 'enum' && e.optional) strings.push([`${e.id}_Unset`, UI[lang].unset]);
       if (e.kind === 'enum') e.values.forEach((v, i) => strings.push([`${e.id}_Item${i + 1}`, v]));
     }
     if (p.elements.length) {
