@@ -135,7 +135,9 @@ for (const browser of BROWSERS) {
   test(`${browser.file}.adml in en-US and id-ID has every string and presentation ${file} refers to, and the same ids`, () => {
     const admx = committed(file);
     const attributes = select(admx, '//@*');
-    const refs = (kind) => [...new Set(attributes.map((v) => new RegExp(`^\\$\\(${kind}\\.(.+)\\)$`).exec(v)?.[1]).filter(Boolean))].sort();
+    // $(string.X) and $(presentation.X) in attribute values.
+    const refs = (kind) => [...new Set(attributes
+      .map((v) => new RegExp(`^\\$\\(${kind}\\.(.+)\\)$`).exec(v)?.[1]).filter(Boolean))].sort();
     const ids = {};
     for (const lang of LANGUAGES) {
       const adml = committed(`${lang}/${browser.file}.adml`);
@@ -247,5 +249,6 @@ test('settings still to come: an object becomes a subkey with a value per proper
   const shown = (lang) => select(made[`${lang}/netral_chrome.adml`], `${x('//presentation')}[@id="modes"]/*/@refId`);
   assert.deepEqual(shown('en-US'), ['modes_like', 'modes_sites', 'modes_acknowledge']);
   assert.deepEqual(shown('id-ID'), shown('en-US'));
-  assert.equal(one(made['id-ID/netral_chrome.adml'], `${x('//presentation')}[@id="modes"]${x('/checkBox')}/text()`), 'Konfirmasi');
+  const checkBox = `${x('//presentation')}[@id="modes"]${x('/checkBox')}/text()`;
+  assert.equal(one(made['id-ID/netral_chrome.adml'], checkBox), 'Konfirmasi');
 });

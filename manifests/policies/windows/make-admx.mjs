@@ -32,17 +32,19 @@ const LANGUAGES = ['en-US', 'id-ID'];
 const DWORD_MAX = 2147483647;   // Chrome reads a REG_DWORD as a signed int
 
 export const BROWSERS = [
-  { id: 'Chrome', file: 'netral_chrome', prefix: 'netral_chrome', namespace: 'Netral.Policies.Chrome', root: 'Software\\Policies\\Google\\Chrome',
-    name: { 'en-US': 'Google Chrome', 'id-ID': 'Google Chrome' } },
-  { id: 'Edge', file: 'netral_edge', prefix: 'netral_edge', namespace: 'Netral.Policies.Edge', root: 'Software\\Policies\\Microsoft\\Edge',
-    name: { 'en-US': 'Microsoft Edge', 'id-ID': 'Microsoft Edge' } },
+  { id: 'Chrome', file: 'netral_chrome', prefix: 'netral_chrome', namespace: 'Netral.Policies.Chrome',
+    root: 'Software\\Policies\\Google\\Chrome', name: { 'en-US': 'Google Chrome', 'id-ID': 'Google Chrome' } },
+  { id: 'Edge', file: 'netral_edge', prefix: 'netral_edge', namespace: 'Netral.Policies.Edge',
+    root: 'Software\\Policies\\Microsoft\\Edge', name: { 'en-US': 'Microsoft Edge', 'id-ID': 'Microsoft Edge' } },
 ];
 
 // What the schema does not say, in both languages.
 const UI = {
   'en-US': {
     netral: 'Netral',
-    netralExplain: 'Netral warns civil servants before they like, follow or share an election-campaign account (SKB No. 2/2022). These settings reach the Netral extension through the browser; a setting that is not configured takes its default.',
+    netralExplain: 'Netral warns civil servants before they like, follow or share an election-campaign account '
+      + '(SKB No. 2/2022). These settings reach the Netral extension through the browser; a setting that is not '
+      + 'configured takes its default.',
     supported: (browser) => `${browser}, with the Netral extension installed by policy`,
     base: 'Netral: the category of Netral\'s settings',
     settings: (browser) => `Netral's settings for ${browser}`,
@@ -51,7 +53,9 @@ const UI = {
   },
   'id-ID': {
     netral: 'Netral',
-    netralExplain: 'Netral memperingatkan ASN sebelum menyukai, mengikuti, atau membagikan akun kampanye pemilu (SKB No. 2/2022). Pengaturan ini sampai ke ekstensi Netral melalui peramban; pengaturan yang tidak diatur memakai nilai bawaannya.',
+    netralExplain: 'Netral memperingatkan ASN sebelum menyukai, mengikuti, atau membagikan akun kampanye pemilu '
+      + '(SKB No. 2/2022). Pengaturan ini sampai ke ekstensi Netral melalui peramban; pengaturan yang tidak diatur '
+      + 'memakai nilai bawaannya.',
     supported: (browser) => `${browser}, dengan ekstensi Netral yang dipasang melalui kebijakan`,
     base: 'Netral: kategori pengaturan Netral',
     settings: (browser) => `Pengaturan Netral untuk ${browser}`,
@@ -93,7 +97,8 @@ function integerRange(schema) {
 // setting in errors ("mode", "modes.like"); `label` is its { title, description } per language.
 function element(id, schema, where, label, valueName) {
   if (schema.type === 'string' && schema.enum) {
-    return { kind: 'enum', id, valueName, values: schema.enum, label, defaultItem: Math.max(0, schema.enum.indexOf(schema.default)) };
+    const defaultItem = Math.max(0, schema.enum.indexOf(schema.default));
+    return { kind: 'enum', id, valueName, values: schema.enum, label, defaultItem };
   }
   if (schema.type === 'string') return { kind: 'text', id, valueName, label };
   if (schema.type === 'integer') return { kind: 'decimal', id, valueName, label, ...integerRange(schema) };
@@ -116,7 +121,9 @@ export function policiesOf(schema, texts) {
     if (!keys.includes(key)) throw new Error(`admx-id.json has text for "${key}", which managed_schema.json does not have`);
   }
   return keys.map((key) => {
-    if (!NAME.test(key)) throw new Error(`managed_schema.json: "${key}" cannot be a policy name (letters, digits and _ only)`);
+    if (!NAME.test(key)) {
+      throw new Error(`managed_schema.json: "${key}" cannot be a policy name (letters, digits and _ only)`);
+    }
     const property = schema.properties[key];
     const en = { title: property.title ?? key, description: property.description ?? '' };
     const policy = { name: key, text: perLanguage(en, indonesian(texts, key, en)), elements: [] };
@@ -124,11 +131,15 @@ export function policiesOf(schema, texts) {
       policy.valueName = key;   // Enabled writes 1, Disabled 0: no element
     } else if (property.type === 'object') {
       const entries = Object.entries(property.properties ?? {});
-      if (!entries.length) throw new Error(`managed_schema.json: "${key}" is an object without properties, which make-admx.mjs cannot express`);
+      if (!entries.length) {
+        throw new Error(`managed_schema.json: "${key}" is an object without properties, which make-admx.mjs cannot express`);
+      }
       policy.subkey = key;
       for (const [name, sub] of entries) {
         const where = `${key}.${name}`;
-        if (!NAME.test(name)) throw new Error(`managed_schema.json: "${where}" cannot be a value name (letters, digits and _ only)`);
+        if (!NAME.test(name)) {
+          throw new Error(`managed_schema.json: "${where}" cannot be a value name (letters, digits and _ only)`);
+        }
         const subEn = { title: sub.title ?? name, description: sub.description ?? '' };
         const e = element(`${key}_${name}`, sub, where, perLanguage(subEn, indonesian(texts, where, subEn)), name);
         e.property = name;
@@ -153,10 +164,13 @@ const header = (comment) => `<?xml version="1.0" encoding="utf-8"?>
 <!-- ${comment} -->
 <!-- Generated by manifests/policies/windows/make-admx.mjs from extension/managed_schema.json: edit those, not this file. -->
 `;
-const DEFINITIONS = 'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"';
+const DEFINITIONS = ['xmlns:xsd="http://www.w3.org/2001/XMLSchema"', 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+  'revision="1.0"', 'schemaVersion="1.0"',
+  'xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"'].join(' ');
 
 function baseAdmx() {
-  return `${header('Netral: the category that netral_chrome.admx and netral_edge.admx put their settings in.')}<policyDefinitions ${DEFINITIONS}>
+  const comment = 'Netral: the category that netral_chrome.admx and netral_edge.admx put their settings in.';
+  return `${header(comment)}<policyDefinitions ${DEFINITIONS}>
   <policyNamespaces>
     <target prefix="netral" namespace="Netral.Policies" />
   </policyNamespaces>
@@ -174,14 +188,17 @@ function admxElement(e, indent) {
     case 'enum':
       return `${indent}<enum id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}" required="true">\n`
         + (e.optional ? `${indent}  <item displayName="$(string.${e.id}_Unset)"><value><delete /></value></item>\n` : '')
-        + e.values.map((v, i) => `${indent}  <item displayName="$(string.${e.id}_Item${i + 1})"><value><string>${xml(v)}</string></value></item>\n`).join('')
+        + e.values.map((v, i) => `${indent}  <item displayName="$(string.${e.id}_Item${i + 1})">`
+          + `<value><string>${xml(v)}</string></value></item>\n`).join('')
         + `${indent}</enum>\n`;
     case 'text':
       return `${indent}<text id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}" required="true" />\n`;
     case 'decimal':
-      return `${indent}<decimal id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}" minValue="${e.min}" maxValue="${e.max}" required="true" />\n`;
+      return `${indent}<decimal id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}"`
+        + ` minValue="${e.min}" maxValue="${e.max}" required="true" />\n`;
     case 'boolean':
-      return `${indent}<boolean id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}"><trueValue><decimal value="1" /></trueValue><falseValue><decimal value="0" /></falseValue></boolean>\n`;
+      return `${indent}<boolean id="${e.id}"${at('key', e.key)} valueName="${xml(e.valueName)}">`
+        + '<trueValue><decimal value="1" /></trueValue><falseValue><decimal value="0" /></falseValue></boolean>\n';
     case 'list':   // valuePrefix="": the values are named 1, 2, 3, ...
       return `${indent}<list id="${e.id}"${at('key', e.key)} valuePrefix="" />\n`;
     default:
@@ -197,11 +214,18 @@ function browserAdmx(browser, policies, extensionId) {
     const presentation = elements.length ? ` presentation="$(presentation.${p.name})"` : '';
     const valueName = p.valueName ? ` valueName="${xml(p.valueName)}"` : '';
     let inner = `      <parentCategory ref="${browser.id}" />\n      <supportedOn ref="SUPPORTED_${browser.id}" />\n`;
-    if (p.valueName) inner += '      <enabledValue><decimal value="1" /></enabledValue>\n      <disabledValue><decimal value="0" /></disabledValue>\n';
-    if (elements.length) inner += `      <elements>\n${elements.map((e) => admxElement(e, '        ')).join('')}      </elements>\n`;
-    return `    <policy name="${p.name}" class="Machine" displayName="$(string.${p.name})" explainText="$(string.${p.name}_Explain)"${presentation} key="${xml(key)}"${valueName}>\n${inner}    </policy>\n`;
+    if (p.valueName) {
+      inner += '      <enabledValue><decimal value="1" /></enabledValue>\n'
+        + '      <disabledValue><decimal value="0" /></disabledValue>\n';
+    }
+    if (elements.length) {
+      inner += `      <elements>\n${elements.map((e) => admxElement(e, '        ')).join('')}      </elements>\n`;
+    }
+    return `    <policy name="${p.name}" class="Machine" displayName="$(string.${p.name})"`
+      + ` explainText="$(string.${p.name}_Explain)"${presentation} key="${xml(key)}"${valueName}>\n${inner}    </policy>\n`;
   }).join('');
-  return `${header(`Netral's settings for ${browser.name['en-US']}, under ${policyKey}. Needs netral.admx.`)}<policyDefinitions ${DEFINITIONS}>
+  const comment = `Netral's settings for ${browser.name['en-US']}, under ${policyKey}. Needs netral.admx.`;
+  return `${header(comment)}<policyDefinitions ${DEFINITIONS}>
   <policyNamespaces>
     <target prefix="${browser.prefix}" namespace="${browser.namespace}" />
     <using prefix="netral" namespace="Netral.Policies" />
@@ -280,7 +304,8 @@ function browserAdml(browser, policies, lang) {
       if (e.kind === 'enum') e.values.forEach((v, i) => strings.push([`${e.id}_Item${i + 1}`, v]));
     }
     if (p.elements.length) {
-      presentations.push(`      <presentation id="${p.name}">\n${p.elements.map((e) => presentationElement(e, lang)).join('')}      </presentation>\n`);
+      const shown = p.elements.map((e) => presentationElement(e, lang)).join('');
+      presentations.push(`      <presentation id="${p.name}">\n${shown}      </presentation>\n`);
     }
   }
   return adml(lang, UI[lang].settings(browser.name[lang]), strings, presentations);
@@ -295,14 +320,17 @@ export function generate({ schema, texts, extensionId = DEFAULT_EXTENSION_ID }) 
   const files = [['netral.admx', baseAdmx()]];
   for (const browser of BROWSERS) files.push([`${browser.file}.admx`, browserAdmx(browser, policies, extensionId)]);
   for (const lang of LANGUAGES) {
-    files.push([`${lang}/netral.adml`, adml(lang, UI[lang].base, [['Netral', UI[lang].netral], ['Netral_Explain', UI[lang].netralExplain]], [])]);
+    const strings = [['Netral', UI[lang].netral], ['Netral_Explain', UI[lang].netralExplain]];
+    files.push([`${lang}/netral.adml`, adml(lang, UI[lang].base, strings, [])]);
     for (const browser of BROWSERS) files.push([`${lang}/${browser.file}.adml`, browserAdml(browser, policies, lang)]);
   }
   return files;
 }
 
 function main(argv) {
-  const options = { schema: DEFAULT_SCHEMA, texts: DEFAULT_TEXTS, out: DEFAULT_OUT, extensionId: DEFAULT_EXTENSION_ID, check: false };
+  const options = {
+    schema: DEFAULT_SCHEMA, texts: DEFAULT_TEXTS, out: DEFAULT_OUT, extensionId: DEFAULT_EXTENSION_ID, check: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -323,13 +351,17 @@ function main(argv) {
       throw new Error(`${file}: ${err.message}`);
     }
   };
-  const files = generate({ schema: readJson(options.schema), texts: readJson(options.texts), extensionId: options.extensionId });
+  const { extensionId } = options;
+  const files = generate({ schema: readJson(options.schema), texts: readJson(options.texts), extensionId });
   if (options.check) {
     const stale = files.filter(([name, text]) => {
       const file = path.join(options.out, name);
       return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text;
     }).map(([name]) => name);
-    if (stale.length) throw new Error(`not what the schema makes: ${stale.join(', ')} in ${options.out}; run node manifests/policies/windows/make-admx.mjs`);
+    if (stale.length) {
+      throw new Error(`not what the schema makes: ${stale.join(', ')} in ${options.out}; `
+        + 'run node manifests/policies/windows/make-admx.mjs');
+    }
     return;
   }
   for (const [name, text] of files) {
