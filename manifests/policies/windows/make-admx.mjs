@@ -98,7 +98,9 @@ function integerRange(schema) {
 function element(id, schema, where, label, valueName) {
   if (schema.type === 'string' && schema.enum) {
     const tooLong = schema.enum.find((v) => typeof v !== 'string' || v.length > 255);   // an ADMX <string> holds 255
-    if (tooLong !== undefined) throw new Error(`managed_schema.json: "${where}" has a value ADMX cannot hold: ${JSON.stringify(tooLong)}`);
+    if (tooLong !== undefined) {
+      throw new Error(`managed_schema.json: "${where}" has a value ADMX cannot hold: ${JSON.stringify(tooLong)}`);
+    }
     const defaultItem = Math.max(0, schema.enum.indexOf(schema.default));
     return { kind: 'enum', id, valueName, values: schema.enum, label, defaultItem };
   }
