@@ -91,6 +91,27 @@ export function adapterCases(names) {
       });
     }
 
+    // Account lists (following, groups, likes): at the list's URL, the site's list of that kind
+    // finds exactly the rows the page lists, in order, each with its account (null: unreadable).
+    for (const list of spec.lists || []) {
+      const url = list.url || spec.url;
+      test(`${spec.page}: the ${list.kind} list at ${new URL(url).pathname} finds its ${list.rows.length} rows and their accounts`, () => {
+        visit(page.window, url);
+        const lists = page.Netral.resolve.listsAt(page.adapter, page.window.location.pathname)
+          .filter((candidate) => candidate.kind === list.kind);
+        assert.ok(lists.length > 0, `no ${list.kind} list of ${page.adapter.platform} is shown at ${url}`);
+        const found = lists.flatMap((candidate) => page.Netral.resolve.listRows(page.adapter, candidate, document)
+          .map((row) => ({ row, target: page.Netral.resolve.rowAccount(page.adapter, candidate, row) })));
+        const expected = list.rows.map((row) => ({ row: only(document, row.selector), account: row.account }));
+        assert.equal(found.length, expected.length, `rows found: ${found.length}, expected: ${expected.length}`);
+        found.forEach((f, i) => {
+          assert.ok(f.row === expected[i].row, `row ${i + 1} is not ${list.rows[i].what}`);
+          const got = f.target && { platform: f.target.platform, account: f.target.account };
+          assert.deepEqual(got, expected[i].account, `row ${i + 1} (${list.rows[i].what})`);
+        });
+      });
+    }
+
     // Pre-resolve: each account a click acts on is found by scanning the page before any
     // click, so the click finds its verdict known.
     test(`${spec.page}: pre-resolve finds every account acted on`, () => {

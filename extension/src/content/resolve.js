@@ -307,5 +307,32 @@
       .join(',');
   }
 
-  netral.resolve = { classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable };
+  /** The adapter's account lists shown at PATH (the URL's path), in the adapter's order. */
+  function listsAt(adapter, path) {
+    return (adapter.accountLists || []).filter((list) => guarded(list.path, false, () => regex(list.path).test(path)));
+  }
+
+  /** The rows of LIST (an entry of adapter.accountLists) in DOC, in document order. */
+  function listRows(adapter, list, doc) {
+    const scopes = list.within ? [...guarded(list.within, [], () => doc.querySelectorAll(list.within))] : [doc];
+    const rows = new Set();
+    for (const scope of scopes) {
+      for (const row of guarded(list.row, [], () => scope.querySelectorAll(list.row))) rows.add(row);
+    }
+    return [...rows];
+  }
+
+  /** ROW's account (read as a post: LIST's sources, or the site's authors), or null. */
+  function rowAccount(adapter, list, row) {
+    for (const source of list.account || adapter.authors || []) {
+      const target = accountFrom(adapter, source, row, row, row.ownerDocument, null);
+      if (target) return target;
+    }
+    return null;
+  }
+
+  netral.resolve = {
+    classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable, listsAt, listRows,
+    rowAccount,
+  };
 })(globalThis);

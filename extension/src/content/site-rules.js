@@ -15,12 +15,15 @@
   const ACTIONS = ['like', 'react', 'repost', 'share', 'quote', 'reply', 'comment', 'follow', 'subscribe', 'join'];
   const EVENTS = ['click', 'dblclick', 'enter', 'submit'];
   const SCOPES = ['post', 'self', 'page', 'location', 'nearest', 'context'];
+  const LIST_KINDS = ['following', 'groups', 'likes'];
   const MAX = {
-    sites: 16, hosts: 8, posts: 32, feeds: 8, sources: 16, namedLists: 16, rules: 128, keys: 16, keepParams: 8,
+    sites: 16, hosts: 8, posts: 32, feeds: 8, sources: 16, namedLists: 16, rules: 128, keys: 16, keepParams: 8, accountLists: 16,
     selector: 2048, pattern: 512, note: 1024, errors: 20,
   };
   const DOCUMENT_FIELDS = ['netral_sites', 'version', 'min_extension', 'issued', 'expires', 'note', 'sites'];
-  const SITE_FIELDS = ['platform', 'note', 'hosts', 'sources', 'posts', 'feeds', 'authors', 'pageAccount', 'rules', 'keys', 'keepParams'];
+  const SITE_FIELDS = ['platform', 'note', 'hosts', 'sources', 'posts', 'feeds', 'authors', 'pageAccount', 'rules', 'keys', 'keepParams',
+    'accountLists'];
+  const ACCOUNT_LIST_FIELDS = ['kind', 'note', 'path', 'within', 'row', 'account'];
   const RULE_FIELDS = ['action', 'note', 'selector', 'event', 'has', 'text', 'unless', 'account', 'opensContext', 'modifier'];
   const SOURCE_FIELDS = ['note', 'scope', 'find', 'attr', 'pattern', 'prefix', 'alias', 'freshIf'];
   const HOST_NAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
@@ -193,6 +196,17 @@
       list(value.keepParams, `${path}.keepParams`, MAX.keepParams, { required: false }).forEach((param, i) => {
         if (typeof param !== 'string' || !PARAM.test(param)) fault(`${path}.keepParams[${i}]`, 'must be a query parameter name');
       });
+      list(value.accountLists, `${path}.accountLists`, MAX.accountLists, { required: false }).forEach((item, i) => {
+        const at = `${path}.accountLists[${i}]`;
+        if (!isObject(item)) { fault(at, 'must be an object'); return; }
+        fields(item, ACCOUNT_LIST_FIELDS, at);
+        if (!LIST_KINDS.includes(item.kind)) fault(`${at}.kind`, `must be one of ${LIST_KINDS.join(', ')}`);
+        pattern(item.path, `${at}.path`);
+        if (item.within !== undefined) selector(item.within, `${at}.within`);
+        selector(item.row, `${at}.row`);
+        if (item.account !== undefined) sources(item.account, `${at}.account`, named, { min: 1 });
+        if (item.note !== undefined) text(item.note, `${at}.note`, MAX.note);
+      });
       if (value.note !== undefined) text(value.note, `${path}.note`, MAX.note);
     }
 
@@ -256,6 +270,11 @@
       }),
       keys: (site.keys || []).map(withoutNote),
       keepParams: (site.keepParams || []).slice(),
+      accountLists: (site.accountLists || []).map((item) => {
+        const out = withoutNote(item);
+        if (item.account) out.account = expandSources(item.account, named);
+        return out;
+      }),
     };
     return deepFreeze(adapter);
   }
@@ -293,5 +312,5 @@
     };
   }
 
-  netral.siteRules = { compile, describe, selectorCheck, compareVersions, FORMAT, ACTIONS, SCOPES, EVENTS };
+  netral.siteRules = { compile, describe, selectorCheck, compareVersions, FORMAT, ACTIONS, SCOPES, EVENTS, LIST_KINDS };
 })(globalThis);
