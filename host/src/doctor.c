@@ -10,6 +10,9 @@
 
 #include <cjson/cJSON.h>
 
+#ifndef _WIN32
+#include "doctor_linux.h"
+#endif
 #include "fileio.h"
 #include "importer.h"
 #include "isotime.h"
@@ -597,6 +600,10 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
         check_chromium_policy(&r, &CHROMIUM_POLICY_DIRS[i], id);
 #endif
     check_firefox_policy(&r, id);
+#ifndef _WIN32
+    r.failures += doctor_check_sandboxed_browsers(r.sink, r.ctx);
+    r.failures += doctor_check_firefox_signing(id, r.sink, r.ctx);
+#endif
     check_keys(&r, paths, keys);
     check_data_dir(&r, paths);
     check_list(&r, paths, keys);
