@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { EXIT, HOST_BIN, SOURCE_DIR, makeSandbox } from './lib.mjs';
+import { CLI_BIN, EXIT, GUARD_MS, HOST_BIN, SOURCE_DIR, makeSandbox } from './lib.mjs';
 
 const GECKO_ID = 'netral@netral.id';
 const FIREFOX_MANIFEST = 'usr/lib/mozilla/native-messaging-hosts/id.netral.host.json';
 const PACKAGED_XPI = '/usr/share/netral/extension/netral.xpi';
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0 ? false : 'needs root: acts as another user (nobody)';
 
 // A machine set up as the guide says (Debian's Chromium, host manifests, a key and a list), to
 // which each test adds the packaging it is about.
@@ -32,10 +34,16 @@ async function machine(t) {
   return sb;
 }
 
+// The findings whose message matches RE (the sandbox's random name left out of the match).
+function findings(sb, stdout) {
+  const report = JSON.parse(stdout);
+  const about = (re) => report.findings.filter((f) => re.test(f.message.split(sb.root).join('<sandbox>')));
+  return { report, about };
+}
+
 async function doctor(sb) {
   const r = await sb.cli(['doctor', '--json']);
-  const report = JSON.parse(r.stdout);
-  const about = (re) => report.findings.filter((f) => re.test(f.message));
+  const { report, about } = findings(sb, r.stdout);
   return { status: r.status, findings: report.findings, about, fails: report.findings.filter((f) => f.level === 'fail') };
 }
 
@@ -210,5 +218,32 @@ describe('Firefox and unsigned add-ons', () => {
     const d = await doctor(sb);
     assert.deepEqual(d.fails, []);
     assert.deepEqual(d.about(/signed|unsigned/), []);
+  });
+});
+
+describe('the probed system root', () => {
+  test('doctor should say which root it checks, and a netral root installed should ignore another user\'s NETRAL_ROOT', { skip: asRoot }, async (t) => {
+    const sb = await machine(t);
+    sb.put('snap/bin/chromium');
+    const own = await doctor(sb);
+    const [notice] = own.about(/NETRAL_ROOT/);
+    assert.equal(notice.level, 'warn');
+    assert.ok(notice.message.includes(sb.systemRoot), 'a report about another tree says so');
+    assert.equal(own.about(/installed as a snap/).length, 1, 'the build\'s own user may point it at a tree');
+
+    // The same program as root installs it (root's file, in root's directory), run by nobody
+    // with the same environment: it checks the machine itself, not the tree nobody names.
+    const bin = path.join(sb.root, 'bin');
+    fs.mkdirSync(bin, { mode: 0o755 });
+    fs.chmodSync(sb.root, 0o755);
+    fs.copyFileSync(CLI_BIN, path.join(bin, 'netral'));
+    fs.chmodSync(path.join(bin, 'netral'), 0o755);
+    const r = spawnSync(path.join(bin, 'netral'), ['doctor', '--json'],
+      { env: sb.env, uid: NOBODY, gid: NOBODY, cwd: '/', encoding: 'utf8', timeout: GUARD_MS });
+    assert.ok(r.stdout, r.stderr);
+    const { report, about } = findings(sb, r.stdout);
+    assert.deepEqual(about(/NETRAL_ROOT/), [], 'NETRAL_ROOT is not followed');
+    const named = report.findings.filter((f) => f.message.includes(sb.root) || (f.fix || '').includes(sb.root));
+    assert.deepEqual(named, [], 'nothing under the user\'s NETRAL_ROOT (nor NETRAL_CONFIG_DIR) was looked at');
   });
 });
