@@ -350,16 +350,14 @@ done:
 int doctor_check_firefox_signing(const host_identity *id, finding_sink sink, void *ctx)
 {
     findings o = {sink, ctx, 0};
-    firefox_build *b = malloc(sizeof *b);
-    if (b == NULL) return 0;
     for (const char *const *dir = FIREFOX_DIRS; *dir != NULL; dir++) {
         char own_policy[NETRAL_PATH_BYTES];
         netral_error err;
-        if (!firefox_at(*dir, b)) continue;
-        check_policy_xpi(&o, b, FIREFOX_SYSTEM_POLICY, id);
+        firefox_build b;
+        if (!firefox_at(*dir, &b)) continue;
+        check_policy_xpi(&o, &b, FIREFOX_SYSTEM_POLICY, id);
         if (path_join(own_policy, sizeof own_policy, *dir, "distribution/policies.json", &err) == 0)
-            check_policy_xpi(&o, b, own_policy, id);
+            check_policy_xpi(&o, &b, own_policy, id);
     }
-    free(b);
     return o.failures;
 }
