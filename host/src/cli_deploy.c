@@ -171,9 +171,10 @@ static const char DOCTOR_USAGE[] =
     "usage: netral doctor [--json] [--extension-id ID] [--gecko-id ID]\n"
     "Checks this machine: for each browser found, the host manifest (present, valid, pointing at an\n"
     "executable that answers, allowing the extension); browser policies (readable, installing the\n"
-    "extension, not blocking the host); trusted keys; the installed list (present, readable, not\n"
-    "expired). One line per finding, with the fix. Exit status 1 when something would stop warnings\n"
-    "from appearing.\n";
+    "extension, not blocking the host); on Linux, snap and Flatpak browsers and whether the .xpi a\n"
+    "Firefox policy force-installs from a file is signed as that Firefox requires; trusted keys; the\n"
+    "installed list (present, readable, not expired). One line per finding, with the fix. Exit\n"
+    "status 1 when something would stop warnings from appearing.\n";
 
 static void print_finding(const finding *f, void *ctx)
 {

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "environment.h"
 #include "fileio.h"
 #include "os.h"
 
@@ -106,7 +107,7 @@ int system_path(const char *absolute_path, char *out, size_t size, netral_error 
 #else
 int system_path(const char *absolute_path, char *out, size_t size, netral_error *err)
 {
-    const char *root = getenv("NETRAL_ROOT");
+    const char *root = environment_get("NETRAL_ROOT");   /* only for a program this user could replace */
     int n = snprintf(out, size, "%s%s", root ? root : "", absolute_path);
     if (n < 0 || (size_t)n >= size) return netral_fail(err, NETRAL_E_TOO_LARGE, "path too long");
     return 0;

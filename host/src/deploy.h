@@ -55,7 +55,9 @@ int manifest_uninstall(browser_kind browser, install_scope scope, int *removed, 
 int browser_present(browser_kind browser);
 
 /* ABSOLUTE_PATH as seen on this machine: under $NETRAL_ROOT when that is set (to check or
- * prepare a mounted system image, and for tests), else unchanged. On Windows: with its
+ * prepare a mounted system image, and for tests), else unchanged. Like NETRAL_DATA_DIR, the
+ * variable counts only for a program the user could replace (environment.h): a netral that root
+ * installed, run by another user, checks and writes the real system. On Windows: with its
  * %VARIABLES% expanded. */
 int system_path(const char *absolute_path, char *out, size_t size, netral_error *err);
 

@@ -10,6 +10,10 @@
 
 #include <cjson/cJSON.h>
 
+#ifndef _WIN32
+#include "doctor_linux.h"
+#endif
+#include "environment.h"
 #include "fileio.h"
 #include "importer.h"
 #include "isotime.h"
@@ -588,6 +592,12 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
         say(&r, FINDING_FAIL, "doctor", NULL, "out of memory");
         return r.failures;
     }
+#ifndef _WIN32
+    const char *image = environment_get("NETRAL_ROOT");
+    if (image != NULL)   /* so that a report about another tree is never taken for this machine's */
+        say(&r, FINDING_WARN, "doctor", NULL, "checking the system files under %s (NETRAL_ROOT), not this machine's",
+            image);
+#endif
     check_manifests(&r, id);
 #ifdef _WIN32
     for (size_t i = 0; i < sizeof CHROMIUM_POLICY_KEYS / sizeof CHROMIUM_POLICY_KEYS[0]; i++)
@@ -597,6 +607,10 @@ int doctor_run(const netral_paths *paths, const host_identity *id, finding_sink 
         check_chromium_policy(&r, &CHROMIUM_POLICY_DIRS[i], id);
 #endif
     check_firefox_policy(&r, id);
+#ifndef _WIN32
+    r.failures += doctor_check_sandboxed_browsers(r.sink, r.ctx);
+    r.failures += doctor_check_firefox_signing(id, r.sink, r.ctx);
+#endif
     check_keys(&r, paths, keys);
     check_data_dir(&r, paths);
     check_list(&r, paths, keys);
