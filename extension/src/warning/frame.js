@@ -63,10 +63,24 @@
     return paragraph;
   }
 
+  // The agency's own guidance (policy guidanceText, guidanceUrl): its text, and an https: link.
+  function guidanceParagraph(doc, t, guidance) {
+    const url = guidance.url && /^https:\/\//i.test(guidance.url) ? guidance.url : '';
+    if (!guidance.text && !url) return null;
+    const paragraph = element(doc, 'p', { class: 'guidance', 'data-netral': 'guidance' });
+    if (guidance.text) paragraph.append(guidance.text);
+    if (url) {
+      if (guidance.text) paragraph.append(' ');
+      paragraph.append(element(doc, 'a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, t('guidanceLink')));
+    }
+    return paragraph;
+  }
+
   /**
-   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, action,
-   * accountLabel, entity, list, contact: {text, url}, language}.
-   * @returns {card, cancel, proceed (null in block mode)}
+   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, acknowledge, action,
+   * accountLabel, entity, list, contact: {text, url}, guidance: {text, url}, language}.
+   * With acknowledge, going on needs the box ticked first: the button is disabled until then.
+   * @returns {card, cancel, proceed (null in block mode), acknowledge (the box, or null)}
    */
   function renderWarning(doc, view, t) {
     const listed = view.kind === 'listed';
@@ -87,6 +101,8 @@
       card.append(element(doc, 'p', {}, t('entityIntro')), entityList(doc, t, view.entity));
     }
     card.append(element(doc, 'p', { class: 'rule' }, t('ruleText')));
+    const guidance = guidanceParagraph(doc, t, view.guidance || {});
+    if (guidance) card.append(guidance);
     if (listed && view.list) {
       card.append(element(doc, 'p', { class: 'meta' }, t('listLine', view.list.version,
         formatDate(view.list.issued, view.language), view.list.issuer || '—')));
@@ -99,16 +115,28 @@
     if (!view.allowProceed) card.append(element(doc, 'p', {}, t('blockedNote')));
     card.append(contactParagraph(doc, t, view.contact || {}));
 
+    let acknowledge = null;
+    if (view.allowProceed && view.acknowledge) {
+      const label = element(doc, 'label', { class: 'acknowledge' });
+      acknowledge = element(doc, 'input', { type: 'checkbox', 'data-netral': 'acknowledge' });
+      label.append(acknowledge, ' ', t('acknowledgeLabel'));
+      card.append(label);
+    }
+
     const buttons = element(doc, 'div', { class: 'buttons' });
     const cancel = element(doc, 'button', { type: 'button', class: 'primary', 'data-netral': 'cancel' }, t('cancel'));
     buttons.append(cancel);
     let proceed = null;
     if (view.allowProceed) {
       proceed = element(doc, 'button', { type: 'button', 'data-netral': 'proceed' }, t('proceed'));
+      if (acknowledge) {
+        proceed.disabled = true;
+        acknowledge.addEventListener('change', () => { proceed.disabled = !acknowledge.checked; });
+      }
       buttons.append(proceed);
     }
     card.append(buttons);
-    return { card, cancel, proceed };
+    return { card, cancel, proceed, acknowledge };
   }
 
   /**
@@ -146,7 +174,11 @@
       doc.documentElement.className = 'warning';
       const parts = renderWarning(doc, view, t);
       parts.cancel.addEventListener('click', () => choose('cancel'));
-      if (parts.proceed) parts.proceed.addEventListener('click', () => choose('proceed'));
+      if (parts.proceed) {
+        parts.proceed.addEventListener('click', () => {
+          if (!parts.proceed.disabled && (!parts.acknowledge || parts.acknowledge.checked)) choose('proceed');
+        });
+      }
       doc.body.append(parts.card);
       current = { id, ...parts };
       parts.cancel.focus({ preventScroll: true });   // the title stays in view on small screens
@@ -171,16 +203,19 @@
       hide: clear,
     };
 
-    // Escape is Batalkan; Tab and Shift+Tab cycle between the warning's own buttons and
-    // links, moved by hand so it behaves the same in every browser and never leaves.
+    // Escape is Batalkan; Tab and Shift+Tab cycle between the warning's own buttons, links and
+    // box, moved by hand so it behaves the same in every browser and never leaves. Enter on the
+    // box does nothing (only Space or a click ticks it): no single Enter goes on.
     doc.addEventListener('keydown', (event) => {
       if (!current) return;
       if (event.key === 'Escape') {
         event.preventDefault();
         choose('cancel');
+      } else if (event.key === 'Enter' && current.acknowledge && event.target === current.acknowledge) {
+        event.preventDefault();
       } else if (event.key === 'Tab') {
         event.preventDefault();
-        const focusable = [...current.card.querySelectorAll('button, a[href]')];
+        const focusable = [...current.card.querySelectorAll('button:not([disabled]), a[href], input')];
         const at = focusable.indexOf(doc.activeElement);
         const step = event.shiftKey ? -1 : 1;
         focusable[(at + step + focusable.length) % focusable.length].focus();
