@@ -115,15 +115,15 @@
     if (!view.allowProceed) card.append(element(doc, 'p', {}, t('blockedNote')));
     card.append(contactParagraph(doc, t, view.contact || {}));
 
+    // The box sits with the buttons, which stay in view while a long warning scrolls.
+    const buttons = element(doc, 'div', { class: 'buttons' });
     let acknowledge = null;
     if (view.allowProceed && view.acknowledge) {
       const label = element(doc, 'label', { class: 'acknowledge' });
       acknowledge = element(doc, 'input', { type: 'checkbox', 'data-netral': 'acknowledge' });
       label.append(acknowledge, ' ', t('acknowledgeLabel'));
-      card.append(label);
+      buttons.append(label);
     }
-
-    const buttons = element(doc, 'div', { class: 'buttons' });
     const cancel = element(doc, 'button', { type: 'button', class: 'primary', 'data-netral': 'cancel' }, t('cancel'));
     buttons.append(cancel);
     let proceed = null;
