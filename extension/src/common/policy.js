@@ -90,7 +90,7 @@
     const raw = value && typeof value === 'object' && !Array.isArray(value) ? value : {};
     const table = {};
     for (const name of names) {
-      if (raw[name] === undefined) continue;
+      if (!Object.hasOwn(raw, name) || raw[name] === undefined) continue;
       table[name] = MODES.includes(raw[name]) ? raw[name] : 'invalid';
     }
     return Object.freeze(table);
