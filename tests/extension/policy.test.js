@@ -125,6 +125,8 @@ test('an entry that is not a mode never gives a weaker mode than `mode`', () => 
     for (const action of policy.ACTIONS) assert.equal(policy.modeFor(read, 'x', action), 'block', JSON.stringify(bad));
   }
   assert.equal(policy.fromManaged({ mode: 'audit ' }).mode, 'warn', 'an unknown mode reads as warn');
+  // An action or platform name that is no table's own entry ('toString') takes `mode`.
+  assert.equal(policy.modeFor(policy.fromManaged({ mode: 'block' }), 'x', 'toString'), 'block');
 });
 
 test('guidance: text in Indonesian and English (cut at 500), and an https: link only', () => {

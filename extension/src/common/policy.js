@@ -99,9 +99,10 @@
   /** The mode for ACTION on PLATFORM under POLICY (from fromManaged): one of MODES. */
   function modeFor(policy, platform, action) {
     if (!policy.sites.includes(platform)) return 'off';
-    const siteMode = policy.siteModes[platform];
+    const own = (table, name) => (name && Object.hasOwn(table, name) ? table[name] : undefined);
+    const siteMode = own(policy.siteModes, platform);
     const site = siteMode === undefined || siteMode === 'invalid' ? policy.mode : siteMode;
-    const actionMode = action ? policy.actionModes[action] : undefined;
+    const actionMode = own(policy.actionModes, action);
     if (actionMode === undefined) return site;
     return actionMode === 'invalid' ? stronger(site, policy.mode) : actionMode;
   }
