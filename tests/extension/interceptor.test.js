@@ -335,6 +335,20 @@ test('acknowledge: the warning goes on only once its box is ticked, then replays
   assert.deepEqual(page.ran, ['listed-like']);
 });
 
+test('acknowledge with a reason by policy: the warning asks for one, and only acknowledge mode does', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'warn', actionModes: { like: 'acknowledge' }, acknowledgeWith: 'reason' } });
+  page.click('listed-like');
+  await page.settle();
+  assert.ok(page.dialog().querySelector('[data-netral="reason"]'));
+  assert.equal(buttonLabelled(page.dialog(), 'proceed').disabled, true);
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('listed-retweet');
+  await page.settle();
+  assert.equal(page.dialog().querySelector('[data-netral="reason"]'), null, 'repost: plain warn');
+  assert.equal(buttonLabelled(page.dialog(), 'proceed').disabled, false);
+});
+
 test('the guidance is shown in the warning\'s language, else in the other one', async () => {
   const guidanceUrl = 'https://sdm.instansi.go.id/netralitas';
   let page = setup({ known: { '@timmenang': LISTED }, policy: { guidanceText: { id: 'Sanksi: hukuman disiplin.', en: 'Sanction: discipline.' }, guidanceUrl } });

@@ -142,3 +142,9 @@ test('guidance: text in Indonesian and English (cut at 500), and an https: link 
   assert.deepEqual({ ...policy.fromManaged({ guidanceText: 'plain' }).guidanceText }, { id: '', en: '' });
   assert.deepEqual({ ...policy.fromManaged({ guidanceText: { id: 5, en: ['a'] } }).guidanceText }, { id: '', en: '' });
 });
+
+test('acknowledgeWith: a tick (default) or a typed reason; anything else is a tick', () => {
+  assert.equal(policy.fromManaged({}).acknowledgeWith, 'tick');
+  assert.equal(policy.fromManaged({ acknowledgeWith: 'reason' }).acknowledgeWith, 'reason');
+  assert.equal(policy.fromManaged({ acknowledgeWith: 'nothing' }).acknowledgeWith, 'tick');
+});

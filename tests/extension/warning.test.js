@@ -140,6 +140,33 @@ test('acknowledge: Enter goes nowhere (on Batalkan it cancels, on the box it tic
   assert.deepEqual(f.heard.at(-1), { type: 'choice', id: 1, choice: 'cancel' });
 });
 
+test('acknowledge with a reason: going on needs 10 characters typed; Enter in the field goes nowhere; the reason is never sent', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: { ...VIEW, acknowledge: 'reason' } });
+  await tick();
+  const reason = f.doc.querySelector('[data-netral="reason"]');
+  const proceed = f.doc.querySelector('[data-netral="proceed"]');
+  assert.equal(f.doc.querySelector('[data-netral="acknowledge"]'), null, 'no box: a reason instead');
+  assert.equal(reason.tagName, 'TEXTAREA');
+  assert.match(reason.closest('label').textContent, /Alasan Anda melanjutkan \(minimal 10 karakter; alasan ini tidak disimpan/);
+  const type = (text) => { reason.value = text; reason.dispatchEvent(new f.window.Event('input', { bubbles: true })); };
+  assert.equal(proceed.disabled, true);
+  type('   tugas    ');
+  assert.equal(proceed.disabled, true, 'spaces do not count');
+  key(f, reason, 'Enter');
+  await tick();
+  assert.equal(f.heard.some((m) => m.type === 'choice'), false);
+  key(f, f.doc.querySelector('[data-netral="cancel"]'), 'Tab');
+  assert.equal(f.doc.activeElement, reason, 'Tab reaches the field');
+  type('Liputan resmi humas instansi');
+  assert.equal(proceed.disabled, false);
+  proceed.click();
+  await tick();
+  assert.deepEqual(f.heard.at(-1), { type: 'choice', id: 1, choice: 'proceed' });
+  assert.equal(JSON.stringify(f.heard).includes('Liputan'), false, 'the reason goes nowhere');
+  assert.equal(f.doc.body.textContent, '', 'and is gone with the warning');
+});
+
 test('warn and block modes have no box; acknowledge in a warning with no way through has none either', async () => {
   const f = frameUnderTest();
   f.contentPort.postMessage({ type: 'show', id: 1, view: VIEW });

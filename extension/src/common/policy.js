@@ -16,6 +16,7 @@
   const MODES = ['off', 'audit', 'warn', 'acknowledge', 'block'];
   const DEFAULTS = Object.freeze({
     mode: 'warn',
+    acknowledgeWith: 'tick',
     actionModes: Object.freeze({}),
     siteModes: Object.freeze({}),
     failMode: 'open',
@@ -127,6 +128,7 @@
       mode: oneOf(raw.mode, MODES, DEFAULTS.mode),
       actionModes: modeTable(raw.actionModes, ACTIONS),
       siteModes: modeTable(raw.siteModes, PLATFORMS),
+      acknowledgeWith: oneOf(raw.acknowledgeWith, ['tick', 'reason'], DEFAULTS.acknowledgeWith),
       failMode: oneOf(raw.failMode, ['open', 'closed'], DEFAULTS.failMode),
       sites,
       language: oneOf(raw.language, ['auto', 'id', 'en'], DEFAULTS.language),

@@ -237,7 +237,8 @@
       return {
         kind: decision === 'unchecked' ? 'unchecked' : 'listed',
         allowProceed: decision === 'warn' || decision === 'acknowledge',
-        acknowledge: decision === 'acknowledge',
+        // How the employee confirms in acknowledge mode: a tick, or a reason typed (never kept).
+        acknowledge: decision === 'acknowledge' ? policy.acknowledgeWith : null,
         action: hit ? hit.action : null,
         accountLabel: accountLabel(reply, hit),
         entity: reply.entity || null,

@@ -13,6 +13,9 @@
   const netral = root.Netral || (root.Netral = {});
   // Put where the account goes in a sentence, so the account can be set in bold.
   const ACCOUNT_MARK = '\uE000';
+  // A reason (acknowledgeWith "reason") of at least this many characters lets the employee go on.
+  const MIN_REASON_CHARS = 10;
+  const MAX_REASON_CHARS = 500;
 
   function element(doc, tag, attributes = {}, text = null) {
     const node = doc.createElement(tag);
@@ -76,11 +79,26 @@
     return paragraph;
   }
 
+  // What the employee must do before going on in acknowledge mode: tick the box, or type a
+  // reason. The reason is only read here to enable the button: it is never sent or kept.
+  function acknowledgement(doc, t, how) {
+    const label = element(doc, 'label', { class: `acknowledge ${how === 'reason' ? 'reason' : 'tick'}` });
+    if (how === 'reason') {
+      const input = element(doc, 'textarea', { 'data-netral': 'reason', rows: '2', maxlength: String(MAX_REASON_CHARS) });
+      label.append(element(doc, 'span', {}, t('reasonLabel', String(MIN_REASON_CHARS))), input);
+      return { label, input, done: () => input.value.trim().length >= MIN_REASON_CHARS };
+    }
+    const input = element(doc, 'input', { type: 'checkbox', 'data-netral': 'acknowledge' });
+    label.append(input, ' ', t('acknowledgeLabel'));
+    return { label, input, done: () => input.checked };
+  }
+
   /**
-   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, acknowledge, action,
-   * accountLabel, entity, list, contact: {text, url}, guidance: {text, url}, language}.
-   * With acknowledge, going on needs the box ticked first: the button is disabled until then.
-   * @returns {card, cancel, proceed (null in block mode), acknowledge (the box, or null)}
+   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, acknowledge ('tick',
+   * 'reason' or null), action, accountLabel, entity, list, contact: {text, url},
+   * guidance: {text, url}, language}. With acknowledge, going on needs the box ticked (or a
+   * reason typed) first: the button is disabled until then.
+   * @returns {card, cancel, proceed (null in block mode), acknowledge ({input, done()} or null)}
    */
   function renderWarning(doc, view, t) {
     const listed = view.kind === 'listed';
@@ -117,13 +135,8 @@
 
     // The box sits with the buttons, which stay in view while a long warning scrolls.
     const buttons = element(doc, 'div', { class: 'buttons' });
-    let acknowledge = null;
-    if (view.allowProceed && view.acknowledge) {
-      const label = element(doc, 'label', { class: 'acknowledge' });
-      acknowledge = element(doc, 'input', { type: 'checkbox', 'data-netral': 'acknowledge' });
-      label.append(acknowledge, ' ', t('acknowledgeLabel'));
-      buttons.append(label);
-    }
+    const acknowledge = view.allowProceed && view.acknowledge ? acknowledgement(doc, t, view.acknowledge) : null;
+    if (acknowledge) buttons.append(acknowledge.label);
     const cancel = element(doc, 'button', { type: 'button', class: 'primary', 'data-netral': 'cancel' }, t('cancel'));
     buttons.append(cancel);
     let proceed = null;
@@ -131,7 +144,9 @@
       proceed = element(doc, 'button', { type: 'button', 'data-netral': 'proceed' }, t('proceed'));
       if (acknowledge) {
         proceed.disabled = true;
-        acknowledge.addEventListener('change', () => { proceed.disabled = !acknowledge.checked; });
+        const update = () => { proceed.disabled = !acknowledge.done(); };
+        acknowledge.input.addEventListener('change', update);
+        acknowledge.input.addEventListener('input', update);
       }
       buttons.append(proceed);
     }
@@ -176,7 +191,7 @@
       parts.cancel.addEventListener('click', () => choose('cancel'));
       if (parts.proceed) {
         parts.proceed.addEventListener('click', () => {
-          if (!parts.proceed.disabled && (!parts.acknowledge || parts.acknowledge.checked)) choose('proceed');
+          if (!parts.proceed.disabled && (!parts.acknowledge || parts.acknowledge.done())) choose('proceed');
         });
       }
       doc.body.append(parts.card);
@@ -211,11 +226,12 @@
       if (event.key === 'Escape') {
         event.preventDefault();
         choose('cancel');
-      } else if (event.key === 'Enter' && current.acknowledge && event.target === current.acknowledge) {
+      } else if (event.key === 'Enter' && current.acknowledge && event.target === current.acknowledge.input
+        && current.acknowledge.input.type === 'checkbox') {
         event.preventDefault();
       } else if (event.key === 'Tab') {
         event.preventDefault();
-        const focusable = [...current.card.querySelectorAll('button:not([disabled]), a[href], input')];
+        const focusable = [...current.card.querySelectorAll('button:not([disabled]), a[href], input, textarea')];
         const at = focusable.indexOf(doc.activeElement);
         const step = event.shiftKey ? -1 : 1;
         focusable[(at + step + focusable.length) % focusable.length].focus();
