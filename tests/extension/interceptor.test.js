@@ -451,6 +451,45 @@ test('after going on at the repost button, the repost menu that opens outside th
   assert.equal(page.dialog(), null);
 });
 
+test('a stronger mode in the menu is not passed by going on at its opener: repost warns, quote from its menu is blocked', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { actionModes: { quote: 'block' } } });
+  const layers = page.window.document.getElementById('layers');
+  const menuItems = [];
+  page.window.document.getElementById('listed-retweet').addEventListener('click', () => {
+    layers.innerHTML = '<div role="menu"><div role="menuitem" data-testid="retweetConfirm" id="confirm">Repost</div>'
+      + '<a role="menuitem" href="/compose/post" id="quote">Quote</a></div>';
+    for (const id of ['confirm', 'quote']) layers.querySelector(`#${id}`).addEventListener('click', (event) => { event.preventDefault(); menuItems.push(id); });
+  });
+  page.click('listed-retweet');
+  await page.settle();
+  buttonLabelled(page.dialog(), 'proceed').click();
+  await page.settle();
+  page.click('quote');
+  await page.settle();
+  assert.deepEqual(menuItems, [], 'quote is judged on its own');
+  assert.equal(buttonLabelled(page.dialog(), 'proceed'), null, 'and blocked');
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('confirm');
+  assert.deepEqual(menuItems, ['confirm'], 'the repost the user went on with needs no second warning');
+});
+
+test('audit at the opener does not let a warned item of its menu through', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'warn', actionModes: { repost: 'audit' } } });
+  const layers = page.window.document.getElementById('layers');
+  const menuItems = [];
+  page.window.document.getElementById('listed-retweet').addEventListener('click', () => {
+    layers.innerHTML = '<div role="menu"><a role="menuitem" href="/compose/post" id="quote">Quote</a></div>';
+    layers.querySelector('#quote').addEventListener('click', (event) => { event.preventDefault(); menuItems.push('quote'); });
+  });
+  page.click('listed-retweet');
+  assert.deepEqual(page.audits, ['x repost']);
+  page.click('quote');
+  await page.settle();
+  assert.deepEqual(menuItems, []);
+  assert.ok(page.dialog(), 'quote warns');
+});
+
 // Facebook's share dialog opens outside the post, and names neither the post nor its author.
 const FACEBOOK_LISTED = { ...LISTED, platform: 'facebook', account: '@timpemenanganmerahputih' };
 const SHARE_OF_PAGE_POST = '[data-pagelet="FeedUnit_0"] div[aria-label="Send this to friends or post it on your profile."]';

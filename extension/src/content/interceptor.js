@@ -96,7 +96,7 @@
     const { classify, classifyEvent, postOf } = netral.resolve;
     const { isOwn } = warnings;
     let replaying = 0;
-    let context = null;     // {target, approved, at}: the menu or composer opened last
+    let context = null;     // {target, approved, mode, at}: the menu or composer opened last
     let passNext = null;    // {element, until}: a replay the site ignored; the next click goes
     let warned = null;      // the held action the open warning is about
     const holding = new Set();   // controls whose held event waits for its verdict
@@ -106,6 +106,8 @@
     }
 
     const platformOf = (hit) => (hit && hit.target && hit.target.platform) || adapter.platform;
+    const modeOf = (hit) => netral.policy.modeFor(settings().policy, platformOf(hit), hit.action);
+    const rank = (mode) => netral.policy.MODES.indexOf(mode);
     const decideFor = (reply, hit) => decide(reply, settings().policy, platformOf(hit), hit ? hit.action : null);
 
     // Audit mode: the event goes on untouched; once the verdict is known, a listed account is
@@ -123,8 +125,16 @@
       return context;
     }
 
+    // APPROVED: the user went on (or audit let it go) at the opener, under the opener's mode.
     function openContext(hit, approved) {
-      if (hit.rule.opensContext && hit.target) context = { target: hit.target, approved, at: Date.now() };
+      if (hit.rule.opensContext && hit.target) context = { target: hit.target, approved, mode: approved ? modeOf(hit) : null, at: Date.now() };
+    }
+
+    // An item of the menu or composer the user already went on at passes, unless its own mode
+    // is stronger than the opener's (repost warns, but quote from its menu is blocked).
+    function approvedInContext(current, hit) {
+      return Boolean(current && current.approved) && actsInContext(hit.rule) && sameTarget(current.target, hit.target)
+        && rank(modeOf(hit)) <= rank(current.mode);
     }
 
     function onEvent(event) {
@@ -174,11 +184,11 @@
         return;
       }
       // The user already chose to go on at the opener of this menu or composer.
-      if (current && current.approved && actsInContext(hit.rule) && sameTarget(current.target, hit.target)) return;
+      if (approvedInContext(current, hit)) return;
 
       const held = { event, origin, hit, submitter: event.submitter || null };
       const targets = [hit.target, ...(hit.aliases || [])];
-      const mode = netral.policy.modeFor(settings().policy, platformOf(hit), hit.action);
+      const mode = modeOf(hit);
       if (mode === 'off') { openContext(hit, false); return; }
       if (mode === 'audit') { openContext(hit, true); auditOnly(hit, targets); return; }
       const known = targets.map((target) => verdicts.peek(target));
