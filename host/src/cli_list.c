@@ -164,9 +164,10 @@ int cli_status(int argc, char **argv)
     cJSON_Delete(request);
     if (reply == NULL) return EXIT_FAILED;
     cJSON_DeleteItemFromObjectCaseSensitive(reply, "id");
-    /* Audit mode's counts (audit.h): kept beside the host's, read here as the host would. */
+    /* Audit mode's counts (audit.h), read here from the user's spool as the host keeps them; the
+     * host's own status reply does not carry them, so they are added only when there are some. */
     cJSON *audit = audit_read_own(&paths);
-    cJSON_AddItemToObject(reply, "audit", audit ? audit : cJSON_CreateObject());
+    if (audit != NULL) cJSON_AddItemToObject(reply, "audit", audit);
 
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(reply, "list");
     status = cJSON_IsObject(list) ? EXIT_OK : EXIT_UNKNOWN;
