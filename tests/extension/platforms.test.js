@@ -48,4 +48,6 @@ test('the places written for people name the same platforms', () => {
   const guide = fs.readFileSync(path.join(repoRoot, 'manifests/policies/README.md'), 'utf8');
   const row = guide.split('\n').find((line) => line.startsWith('| `enabledSites`'));
   assert.deepEqual([...row.split('|')[2].matchAll(/`([a-z]+)`/g)].map((m) => m[1]), names, 'the policy guide\'s enabledSites row');
+  const modesRow = guide.split('\n').find((line) => line.startsWith('| `siteModes`'));
+  assert.deepEqual([...modesRow.split('|')[2].matchAll(/`([a-z]+)`/g)].map((m) => m[1]), names, 'the policy guide\'s siteModes row');
 });

@@ -148,3 +148,17 @@ test('acknowledgeWith: a tick (default) or a typed reason; anything else is a ti
   assert.equal(policy.fromManaged({ acknowledgeWith: 'reason' }).acknowledgeWith, 'reason');
   assert.equal(policy.fromManaged({ acknowledgeWith: 'nothing' }).acknowledgeWith, 'tick');
 });
+
+test('managed_schema.json offers exactly the modes and actions the extension reads', async () => {
+  const { readJson, extensionRoot } = await import('./helpers.js');
+  const { default: path } = await import('node:path');
+  const schema = readJson(path.join(extensionRoot, 'managed_schema.json'));
+  const modes = [...policy.MODES].sort();
+  assert.deepEqual([...schema.properties.mode.enum].sort(), modes);
+  assert.deepEqual(Object.keys(schema.properties.actionModes.properties), [...policy.ACTIONS]);
+  for (const table of ['actionModes', 'siteModes']) {
+    for (const entry of Object.values(schema.properties[table].properties)) assert.deepEqual([...entry.enum].sort(), modes, table);
+  }
+  assert.deepEqual(Object.keys(schema.properties.guidanceText.properties), ['id', 'en']);
+  assert.deepEqual(schema.properties.acknowledgeWith.enum, ['tick', 'reason']);
+});
