@@ -1,7 +1,8 @@
 // The administrator's policy as the extension reads it from storage.managed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadInContext } from './helpers.js';
+import path from 'node:path';
+import { extensionRoot, loadInContext, readJson } from './helpers.js';
 
 const { policy } = loadInContext(['src/common/policy.js']);
 
@@ -149,9 +150,7 @@ test('acknowledgeWith: a tick (default) or a typed reason; anything else is a ti
   assert.equal(policy.fromManaged({ acknowledgeWith: 'nothing' }).acknowledgeWith, 'tick');
 });
 
-test('managed_schema.json offers exactly the modes and actions the extension reads', async () => {
-  const { readJson, extensionRoot } = await import('./helpers.js');
-  const { default: path } = await import('node:path');
+test('managed_schema.json offers exactly the modes and actions the extension reads', () => {
   const schema = readJson(path.join(extensionRoot, 'managed_schema.json'));
   const modes = [...policy.MODES].sort();
   assert.deepEqual([...schema.properties.mode.enum].sort(), modes);
