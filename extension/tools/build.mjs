@@ -5,7 +5,7 @@
 // _locales/, src/ and managed_schema.json. manifest/base.json holds what both share, plus
 // a "chromium" and a "firefox" section merged into the respective manifest, with the sites
 // the content scripts run on from extension/platforms.json (which also makes
-// src/common/platforms.js and managed_schema.json's enabledSites). The site rules,
+// src/common/platforms.js and managed_schema.json's enabledSites and siteModes). The site rules,
 // extension/rules/netral-sites.json, are checked (src/content/site-rules.js) and written as
 // the content script src/content/sites/bundled.js; a document with a fault stops the build.
 import fs from 'node:fs';
@@ -40,10 +40,12 @@ export function platformsScript() {
     + '})(globalThis);\n';
 }
 
-/** managed_schema.json with enabledSites naming the platforms. */
+/** managed_schema.json with enabledSites and siteModes naming the platforms. */
 export function managedSchema() {
   const schema = JSON.parse(fs.readFileSync(path.join(extensionDir, 'managed_schema.json'), 'utf8'));
-  schema.properties.enabledSites.items.enum = platforms().map((platform) => platform.name);
+  const names = platforms().map((platform) => platform.name);
+  schema.properties.enabledSites.items.enum = names;
+  schema.properties.siteModes.properties = Object.fromEntries(names.map((name) => [name, { type: 'string', enum: schema.properties.mode.enum }]));
   return schema;
 }
 

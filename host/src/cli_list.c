@@ -14,6 +14,7 @@
 #include "json.h"
 #include "isotime.h"
 #include "protocol.h"
+#include "audit.h"
 #include "recognition.h"
 
 enum { OPT_JSON = 1000 };
@@ -138,7 +139,8 @@ int cli_import(int argc, char **argv)
 static const char STATUS_USAGE[] =
     "usage: netral status [--json]\n"
     "What the host would report: the installed list, the directories, the trusted keys and the\n"
-    "outcome of the last import. Exit status 4 when no valid list is installed.\n";
+    "outcome of the last import, the site recognition and audit counts the browser reported.\n"
+    "Exit status 4 when no valid list is installed.\n";
 
 int cli_status(int argc, char **argv)
 {
@@ -162,6 +164,10 @@ int cli_status(int argc, char **argv)
     cJSON_Delete(request);
     if (reply == NULL) return EXIT_FAILED;
     cJSON_DeleteItemFromObjectCaseSensitive(reply, "id");
+    /* Audit mode's counts (audit.h), read here from the user's spool as the host keeps them; the
+     * host's own status reply does not carry them, so they are added only when there are some. */
+    cJSON *audit = audit_read_own(&paths);
+    if (audit != NULL) cJSON_AddItemToObject(reply, "audit", audit);
 
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(reply, "list");
     status = cJSON_IsObject(list) ? EXIT_OK : EXIT_UNKNOWN;
@@ -204,6 +210,14 @@ int cli_status(int argc, char **argv)
                    recognition_out_of_date(site) ? " MAY BE OUT OF DATE" : "", num(site, "unrecognised"),
                    num(site, "noAccount"), num(site, "ruleError"), num(site, "noPosts"), num(site, "rules"),
                    str(site, "since"));
+        }
+        const cJSON *day, *platform, *count;
+        cJSON_ArrayForEach(day, cJSON_GetObjectItemCaseSensitive(reply, "audit")) {
+            cJSON_ArrayForEach(platform, day) {
+                printf("Audit:         %s %s:", day->string, platform->string);
+                cJSON_ArrayForEach(count, platform) printf(" %s %.0f", count->string, audit_count(count));
+                printf(" (would have warned; counts only)\n");
+            }
         }
         const cJSON *update = cJSON_GetObjectItemCaseSensitive(reply, "update");
         if (cJSON_IsObject(update)) {

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "account.h"
+#include "audit.h"
 #include "fileio.h"
 #include "clock.h"
 #include "config.h"
@@ -569,6 +570,7 @@ char *protocol_handle(protocol_ctx *ctx, const unsigned char *frame, size_t len)
     else if (strcmp(type->valuestring, "update_commit") == 0) handle_update_commit(ctx, reply);
     else if (strcmp(type->valuestring, "sites") == 0) handle_sites(ctx, request, reply);
     else if (strcmp(type->valuestring, "recognition") == 0) handle_recognition(ctx, request, reply);
+    else if (strcmp(type->valuestring, "audit_counts") == 0) audit_handle_request(ctx->paths, request, reply);
     else set_error(reply, "unknown_type", "unknown request type");
 
     /* Printed into a buffer that fits a check's reply: no growing copy, no final copy. */

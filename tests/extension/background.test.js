@@ -8,6 +8,7 @@ import { createVerdictCache } from '../../extension/src/background/verdict-cache
 import { createChecker } from '../../extension/src/background/checker.js';
 import { createDispatcher } from '../../extension/src/background/dispatcher.js';
 import { createRecognition, OUT_OF_DATE_AT } from '../../extension/src/background/recognition.js';
+import { createAudit, MAX_DAYS } from '../../extension/src/background/audit.js';
 import { createSiteRulesSource } from '../../extension/src/background/site-rules-source.js';
 import { loadInContext } from './helpers.js';
 
@@ -223,6 +224,7 @@ function dispatcher() {
       status: async () => ({ connected: true }),
       updateNow: async () => { calls.push(['updateNow']); return { outcome: 'current' }; },
       recognition: async (m) => { calls.push(['recognition', m]); },
+      audit: async (m) => { calls.push(['audit', m]); },
     },
   });
   return { dispatch, calls };
@@ -364,4 +366,57 @@ test('recognition counts go to the host, together, a moment after they change: c
   assert.deepEqual(reports, [{ x: { rules: 1, since: '2026-12-03T08:00:00Z', unrecognised: 1, noAccount: 1, ruleError: 0, noPosts: 0 } }]);
   await recognition.note({ platform: 'x', kind: 'unrecognised', rules: 1 });
   assert.equal(timers.length, 1, 'a later count is reported again');
+});
+
+// ---- audit mode's counts (background/audit.js) ----
+
+test('audit counts per day, platform and action, nothing else; the last 31 days are kept', async () => {
+  const storage = memoryStorage();
+  let clock = new Date(2026, 11, 3, 9, 30).getTime();   // the computer's own calendar
+  const audit = createAudit({ storage, now: () => clock, setTimer: () => {} });
+  // Concurrent reports (several tabs) are all counted.
+  await Promise.all([
+    audit.note({ platform: 'x', action: 'like' }), audit.note({ platform: 'x', action: 'like' }),
+    audit.note({ platform: 'x', action: 'follow' }), audit.note({ platform: 'tiktok', action: 'share' }),
+  ]);
+  assert.deepEqual(await audit.state(), { '2026-12-03': { x: { like: 2, follow: 1 }, tiktok: { share: 1 } } });
+  assert.deepEqual(Object.keys(storage.data), ['audit'], 'one key, of numbers only');
+  clock = new Date(2026, 11, 4, 0, 5).getTime();
+  await audit.note({ platform: 'x', action: 'like' });
+  assert.deepEqual(Object.keys(await audit.state()), ['2026-12-04', '2026-12-03'], 'the newest day first');
+  for (let day = 5; day < 5 + MAX_DAYS; day += 1) {
+    clock = new Date(2026, 11, day, 12).getTime();
+    await audit.note({ platform: 'youtube', action: 'subscribe' });
+  }
+  const days = Object.keys(await audit.state());
+  assert.equal(days.length, MAX_DAYS);
+  assert.equal(days.includes('2026-12-03'), false, 'the oldest day went');
+  assert.equal(days[0], '2027-01-04');
+});
+
+test('audit counts go to the host together, a moment after they change, as audit_counts would carry them', async () => {
+  const storage = memoryStorage();
+  const timers = [];
+  const reports = [];
+  const audit = createAudit({
+    storage, now: () => new Date(2026, 11, 3, 10).getTime(), report: async (days) => { reports.push(days); }, setTimer: (fn) => timers.push(fn),
+  });
+  await Promise.all([audit.note({ platform: 'x', action: 'like' }), audit.note({ platform: 'x', action: 'follow' })]);
+  assert.equal(timers.length, 1, 'one report for counts noted together');
+  timers.shift()();
+  await audit.state();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(reports, [{ '2026-12-03': { x: { like: 1, follow: 1 } } }]);
+});
+
+test('audit reports come only from content scripts on the watched sites, with a known platform and action', async () => {
+  const { dispatch, calls } = dispatcher();
+  assert.deepEqual(await dispatch({ type: 'audit', platform: 'x', action: 'like', account: '@tim' }, fromTab('https://x.com/home')), {});
+  assert.deepEqual(calls, [['audit', { platform: 'x', action: 'like' }]], 'the platform and action only are passed on');
+  await assert.rejects(dispatch({ type: 'audit', platform: 'x', action: 'like' }, fromPopup), /sender not allowed/);
+  await assert.rejects(dispatch({ type: 'audit', platform: 'x', action: 'like' }, fromTab('https://evil.example/')), /sender not allowed/);
+  for (const bad of [{ action: 'click' }, { action: undefined }, { platform: 'myspace' }, { platform: '__proto__' }]) {
+    await assert.rejects(dispatch({ type: 'audit', platform: 'x', action: 'like', ...bad }, fromTab('https://x.com/home')), /malformed/);
+  }
+  assert.equal(calls.length, 1);
 });

@@ -52,6 +52,7 @@ function setup({
   html = PAGE, url = 'https://x.com/home',
 } = {}) {
   const reports = [];
+  const audits = [];
   const dom = pageWithScripts(html, url, []);
   const { window } = dom;
   windows.push(window);
@@ -98,6 +99,7 @@ function setup({
     isUserEvent: userEvents ? (event) => userMade.has(event) : undefined,
     effectWithinMs,
     report: (kind) => reports.push(kind),
+    audit: (platform, action) => audits.push(`${platform} ${action}`),
   }).install();
 
   function user(event, target) {
@@ -112,6 +114,7 @@ function setup({
     ran,
     asked,
     reports,
+    audits,
     frames,
     warnings,
     click: (id) => user(new window.MouseEvent('click', { bubbles: true, cancelable: true, composed: true }), window.document.getElementById(id)),
@@ -254,6 +257,110 @@ test('a site left out of enabledSites is not intercepted', () => {
   assert.deepEqual(page.ran, ['listed-like']);
 });
 
+// ---- modes per action and site, audit, acknowledge, guidance ----
+
+test('a mode per action: the like is blocked while the repost on the same post warns', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'warn', actionModes: { like: 'block' } } });
+  page.click('listed-like');
+  await page.settle();
+  assert.equal(buttonLabelled(page.dialog(), 'proceed'), null, 'like: no way through');
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('listed-retweet');
+  await page.settle();
+  assert.ok(buttonLabelled(page.dialog(), 'proceed'), 'repost: the employee may go on');
+  assert.deepEqual(page.ran, []);
+});
+
+test('a mode per site: block on X from siteModes, the action\'s own mode still first', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { siteModes: { x: 'block', tiktok: 'off' }, actionModes: { repost: 'off' } } });
+  page.click('listed-like');
+  await page.settle();
+  assert.equal(buttonLabelled(page.dialog(), 'proceed'), null);
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('listed-retweet');
+  assert.deepEqual(page.ran, ['listed-retweet'], 'repost off: untouched');
+  assert.equal(page.dialog(), null);
+});
+
+test('audit, verdict known: no warning, the action goes on untouched as the user\'s own, and it is counted', async () => {
+  const page = setup({ known: { '@timmenang': LISTED, '@tetangga': CLEAR }, policy: { mode: 'audit' } });
+  assert.equal(page.click('listed-like'), true, 'not cancelled');
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.pageDialog()?.hasAttribute('open') ?? false, false);
+  page.click('clear-like');
+  assert.deepEqual(page.audits, ['x like'], 'only the listed account is counted: platform and action');
+});
+
+test('audit, verdict not known yet: nothing is held; counted once the host says listed, not when clear', async () => {
+  const answers = [];
+  const page = setup({ answer: () => new Promise((resolve) => answers.push(resolve)), policy: { mode: 'warn', actionModes: { like: 'audit' } } });
+  assert.equal(page.click('listed-like'), true);
+  assert.deepEqual(page.ran, ['listed-like'], 'it ran at the click, before any verdict');
+  answers.shift()(LISTED);
+  await page.settle();
+  assert.deepEqual(page.audits, ['x like']);
+  page.click('clear-like');
+  answers.shift()(CLEAR);
+  await page.settle();
+  assert.deepEqual(page.ran, ['listed-like', 'clear-like']);
+  assert.deepEqual(page.audits, ['x like']);
+  assert.equal(page.dialog(), null);
+});
+
+test('audit with failMode closed and no host: nothing held, nothing counted', async () => {
+  const page = setup({ answer: async () => ({ verdict: 'unavailable', reason: 'host not found' }), policy: { mode: 'audit', failMode: 'closed' } });
+  page.click('listed-like');
+  await page.settle();
+  assert.deepEqual(page.ran, ['listed-like']);
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.audits, []);
+});
+
+test('acknowledge: the warning goes on only once its box is ticked, then replays once', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'acknowledge' } });
+  page.click('listed-like');
+  await page.settle();
+  const proceed = buttonLabelled(page.dialog(), 'proceed');
+  assert.equal(proceed.disabled, true);
+  proceed.click();
+  await page.settle();
+  assert.ok(page.dialog(), 'still open');
+  assert.deepEqual(page.ran, []);
+  const notice = page.nextNotice();
+  page.dialog().querySelector('[data-netral="acknowledge"]').click();
+  proceed.click();
+  assert.match(await notice, /Tindakan dilanjutkan/);
+  assert.deepEqual(page.ran, ['listed-like']);
+});
+
+test('acknowledge with a reason by policy: the warning asks for one, and only acknowledge mode does', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'warn', actionModes: { like: 'acknowledge' }, acknowledgeWith: 'reason' } });
+  page.click('listed-like');
+  await page.settle();
+  assert.ok(page.dialog().querySelector('[data-netral="reason"]'));
+  assert.equal(buttonLabelled(page.dialog(), 'proceed').disabled, true);
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('listed-retweet');
+  await page.settle();
+  assert.equal(page.dialog().querySelector('[data-netral="reason"]'), null, 'repost: plain warn');
+  assert.equal(buttonLabelled(page.dialog(), 'proceed').disabled, false);
+});
+
+test('the guidance is shown in the warning\'s language, else in the other one', async () => {
+  const guidanceUrl = 'https://sdm.instansi.go.id/netralitas';
+  let page = setup({ known: { '@timmenang': LISTED }, policy: { guidanceText: { id: 'Sanksi: hukuman disiplin.', en: 'Sanction: discipline.' }, guidanceUrl } });
+  page.click('listed-like');
+  await page.settle();
+  assert.match(page.dialog().querySelector('[data-netral="guidance"]').textContent, /^Sanksi: hukuman disiplin\. Panduan instansi Anda$/);
+  page = setup({ known: { '@timmenang': LISTED }, language: 'en', policy: { guidanceText: { id: 'Sanksi: hukuman disiplin.' } } });
+  page.click('listed-like');
+  await page.settle();
+  assert.equal(page.dialog().querySelector('[data-netral="guidance"]').textContent, 'Sanksi: hukuman disiplin.', 'no English text: the Indonesian');
+});
+
 test('a click whose verdict is not known is held, then replayed once when the account is clear', async () => {
   let release;
   const page = setup({ answer: () => new Promise((resolve) => { release = resolve; }) });
@@ -342,6 +449,45 @@ test('after going on at the repost button, the repost menu that opens outside th
   page.click('confirm');
   assert.deepEqual(menuItems, ['confirm']);
   assert.equal(page.dialog(), null);
+});
+
+test('a stronger mode in the menu is not passed by going on at its opener: repost warns, quote from its menu is blocked', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { actionModes: { quote: 'block' } } });
+  const layers = page.window.document.getElementById('layers');
+  const menuItems = [];
+  page.window.document.getElementById('listed-retweet').addEventListener('click', () => {
+    layers.innerHTML = '<div role="menu"><div role="menuitem" data-testid="retweetConfirm" id="confirm">Repost</div>'
+      + '<a role="menuitem" href="/compose/post" id="quote">Quote</a></div>';
+    for (const id of ['confirm', 'quote']) layers.querySelector(`#${id}`).addEventListener('click', (event) => { event.preventDefault(); menuItems.push(id); });
+  });
+  page.click('listed-retweet');
+  await page.settle();
+  buttonLabelled(page.dialog(), 'proceed').click();
+  await page.settle();
+  page.click('quote');
+  await page.settle();
+  assert.deepEqual(menuItems, [], 'quote is judged on its own');
+  assert.equal(buttonLabelled(page.dialog(), 'proceed'), null, 'and blocked');
+  buttonLabelled(page.dialog(), 'cancel').click();
+  await page.settle();
+  page.click('confirm');
+  assert.deepEqual(menuItems, ['confirm'], 'the repost the user went on with needs no second warning');
+});
+
+test('audit at the opener does not let a warned item of its menu through', async () => {
+  const page = setup({ known: { '@timmenang': LISTED }, policy: { mode: 'warn', actionModes: { repost: 'audit' } } });
+  const layers = page.window.document.getElementById('layers');
+  const menuItems = [];
+  page.window.document.getElementById('listed-retweet').addEventListener('click', () => {
+    layers.innerHTML = '<div role="menu"><a role="menuitem" href="/compose/post" id="quote">Quote</a></div>';
+    layers.querySelector('#quote').addEventListener('click', (event) => { event.preventDefault(); menuItems.push('quote'); });
+  });
+  page.click('listed-retweet');
+  assert.deepEqual(page.audits, ['x repost']);
+  page.click('quote');
+  await page.settle();
+  assert.deepEqual(menuItems, []);
+  assert.ok(page.dialog(), 'quote warns');
 });
 
 // Facebook's share dialog opens outside the post, and names neither the post nor its author.

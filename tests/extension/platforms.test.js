@@ -31,6 +31,7 @@ test('the built extension runs on exactly those hosts and offers exactly those p
     assert.deepEqual(manifest.content_scripts[0].js[0], 'src/common/platforms.js', 'the list comes first');
   }
   assert.deepEqual(managedSchema().properties.enabledSites.items.enum, names);
+  assert.deepEqual(Object.keys(managedSchema().properties.siteModes.properties), names);
   const { account, policy } = loadInContext(['src/common/account.js', 'src/common/policy.js']);
   assert.deepEqual([...account.platforms], names);
   assert.deepEqual([...policy.fromManaged(null).sites], names);
@@ -41,9 +42,12 @@ test('the built extension runs on exactly those hosts and offers exactly those p
 test('the places written for people name the same platforms', () => {
   const schema = readJson(path.join(repoRoot, 'extension/managed_schema.json'));
   assert.deepEqual(schema.properties.enabledSites.items.enum, names, 'extension/managed_schema.json (the build writes this list)');
+  assert.deepEqual(Object.keys(schema.properties.siteModes.properties), names, 'extension/managed_schema.json\'s siteModes (the build writes them)');
   const rules = readJson(path.join(repoRoot, 'docs/site-rules.schema.json'));
   assert.deepEqual(rules.$defs.site.properties.platform.enum, names, 'docs/site-rules.schema.json');
   const guide = fs.readFileSync(path.join(repoRoot, 'manifests/policies/README.md'), 'utf8');
   const row = guide.split('\n').find((line) => line.startsWith('| `enabledSites`'));
   assert.deepEqual([...row.split('|')[2].matchAll(/`([a-z]+)`/g)].map((m) => m[1]), names, 'the policy guide\'s enabledSites row');
+  const modesRow = guide.split('\n').find((line) => line.startsWith('| `siteModes`'));
+  assert.deepEqual([...modesRow.split('|')[2].matchAll(/`([a-z]+)`/g)].map((m) => m[1]), names, 'the policy guide\'s siteModes row');
 });

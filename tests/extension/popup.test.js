@@ -206,3 +206,28 @@ test('the site rules in use: published ones with their version and validity, els
   doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, siteRules: null });
   assert.equal(value(doc), 'bawaan ekstensi');
 });
+
+test('audit mode: the popup says it is on and what is counted, and shows the counts per day, site and action', async () => {
+  const platforms = [{ name: 'x', display: 'X' }, { name: 'tiktok', display: 'TikTok' }];
+  const audit = { '2026-12-03': { x: { like: 2, follow: 1 }, tiktok: { share: 3 } }, '2026-12-02': { x: { follow: 1 } } };
+  const policy = { ...POLICY, mode: 'warn', actionModes: { like: 'audit', follow: 'block' }, siteModes: { tiktok: 'audit' } };
+  let doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy, audit, platforms });
+  const box = doc.getElementById('audit');
+  assert.equal(box.hidden, false);
+  assert.match(box.textContent, /Mode audit aktif/);
+  assert.match(box.textContent, /per situs, tindakan, dan hari/);
+  assert.match(box.textContent, /Tidak ada akun, alamat, atau isi halaman yang disimpan/);
+  const rows = [...box.querySelectorAll('dt')].map((dt) => `${dt.textContent} = ${dt.nextElementSibling.textContent}`);
+  assert.deepEqual(rows, ['3 Desember 2026 = X: suka 2, ikuti 1; TikTok: bagikan 3', '2 Desember 2026 = X: ikuti 1']);
+  assert.equal(doc.getElementById('audit-none').hidden, true);
+  assert.match(doc.getElementById('mode-exceptions').textContent, /^Pengecualian: suka: Audit .*, ikuti: Blokir, TikTok: Audit/);
+  // In English, before anything was counted.
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: { ...POLICY, mode: 'audit' }, audit: {}, platforms }, 'en');
+  assert.match(doc.getElementById('audit').textContent, /Audit mode is on/);
+  assert.equal(doc.getElementById('audit-none').hidden, false);
+  assert.match(doc.getElementById('mode').textContent, /^Audit \(count only, no warning\)/);
+  // Audit not in the policy and nothing counted: no audit section.
+  doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, policy: POLICY, audit: {}, platforms });
+  assert.equal(doc.getElementById('audit').hidden, true);
+  assert.equal(doc.getElementById('mode-exceptions').hidden, true);
+});

@@ -82,6 +82,126 @@ test('the frame says when the list may be out of date (updates stopped), and not
   assert.doesNotMatch(f.doc.body.textContent, /usang/);
 });
 
+// ---- acknowledge mode: going on needs the box ticked; no single Enter goes on ----
+
+const ACK_VIEW = { ...VIEW, acknowledge: true };
+const key = (f, target, name, init = {}) => target.dispatchEvent(new f.window.KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true, ...init }));
+
+test('acknowledge: "Tetap lanjutkan" stays disabled until the box is ticked, and the box is labelled by the SKB sentence', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: ACK_VIEW });
+  await tick();
+  const box = f.doc.querySelector('[data-netral="acknowledge"]');
+  const proceed = f.doc.querySelector('[data-netral="proceed"]');
+  assert.equal(box.type, 'checkbox');
+  assert.equal(box.checked, false);
+  assert.equal(box.closest('label').textContent.trim(), 'Saya memahami tindakan ini dapat melanggar SKB No. 2/2022',
+    'the whole sentence is the box\'s label (what a screen reader says)');
+  assert.equal(proceed.disabled, true);
+  proceed.click();
+  await tick();
+  assert.equal(f.heard.some((m) => m.type === 'choice'), false, 'a click on the disabled button does nothing');
+  box.click();
+  assert.equal(proceed.disabled, false, 'ticked: the button can be used');
+  box.click();
+  assert.equal(proceed.disabled, true, 'unticked again: disabled again');
+  box.click();
+  proceed.click();
+  await tick();
+  assert.deepEqual(f.heard.at(-1), { type: 'choice', id: 1, choice: 'proceed' });
+});
+
+test('acknowledge: Enter goes nowhere (on Batalkan it cancels, on the box it ticks nothing), Tab reaches the box, Escape cancels', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: ACK_VIEW });
+  await tick();
+  const box = f.doc.querySelector('[data-netral="acknowledge"]');
+  const proceed = f.doc.querySelector('[data-netral="proceed"]');
+  assert.equal(f.doc.activeElement.dataset.netral, 'cancel', 'the focus starts on Batalkan');
+  // Tab cycles over the box and Batalkan only: the disabled button is skipped.
+  key(f, f.doc.activeElement, 'Tab');
+  assert.equal(f.doc.activeElement, box);
+  key(f, f.doc.activeElement, 'Tab');
+  assert.equal(f.doc.activeElement.dataset.netral, 'cancel');
+  key(f, f.doc.activeElement, 'Tab', { shiftKey: true });
+  assert.equal(f.doc.activeElement, box);
+  assert.equal(key(f, box, 'Enter'), false, 'Enter on the box is swallowed');
+  assert.equal(box.checked, false);
+  assert.equal(proceed.disabled, true);
+  assert.equal(f.heard.some((m) => m.type === 'choice'), false);
+  // Ticked (Space or a click), the button joins the cycle.
+  box.click();
+  key(f, box, 'Tab');
+  assert.equal(f.doc.activeElement.dataset.netral, 'cancel');
+  key(f, f.doc.activeElement, 'Tab');
+  assert.equal(f.doc.activeElement, proceed);
+  key(f, f.doc.activeElement, 'Escape');
+  await tick();
+  assert.deepEqual(f.heard.at(-1), { type: 'choice', id: 1, choice: 'cancel' });
+});
+
+test('acknowledge with a reason: going on needs 10 characters typed; Enter in the field goes nowhere; the reason is never sent', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: { ...VIEW, acknowledge: 'reason' } });
+  await tick();
+  const reason = f.doc.querySelector('[data-netral="reason"]');
+  const proceed = f.doc.querySelector('[data-netral="proceed"]');
+  assert.equal(f.doc.querySelector('[data-netral="acknowledge"]'), null, 'no box: a reason instead');
+  assert.equal(reason.tagName, 'TEXTAREA');
+  assert.match(reason.closest('label').textContent, /Alasan Anda melanjutkan \(minimal 10 karakter; alasan ini tidak disimpan/);
+  const type = (text) => { reason.value = text; reason.dispatchEvent(new f.window.Event('input', { bubbles: true })); };
+  assert.equal(proceed.disabled, true);
+  type('   tugas    ');
+  assert.equal(proceed.disabled, true, 'spaces do not count');
+  key(f, reason, 'Enter');
+  await tick();
+  assert.equal(f.heard.some((m) => m.type === 'choice'), false);
+  key(f, f.doc.querySelector('[data-netral="cancel"]'), 'Tab');
+  assert.equal(f.doc.activeElement, reason, 'Tab reaches the field');
+  type('Liputan resmi humas instansi');
+  assert.equal(proceed.disabled, false);
+  proceed.click();
+  await tick();
+  assert.deepEqual(f.heard.at(-1), { type: 'choice', id: 1, choice: 'proceed' });
+  assert.equal(JSON.stringify(f.heard).includes('Liputan'), false, 'the reason goes nowhere');
+  assert.equal(f.doc.body.textContent, '', 'and is gone with the warning');
+});
+
+test('warn and block modes have no box; acknowledge in a warning with no way through has none either', async () => {
+  const f = frameUnderTest();
+  f.contentPort.postMessage({ type: 'show', id: 1, view: VIEW });
+  await tick();
+  assert.equal(f.doc.querySelector('[data-netral="acknowledge"]'), null);
+  assert.equal(f.doc.querySelector('[data-netral="proceed"]').disabled, false);
+  f.contentPort.postMessage({ type: 'show', id: 2, view: { ...ACK_VIEW, allowProceed: false } });
+  await tick();
+  assert.equal(f.doc.querySelector('[data-netral="acknowledge"]'), null);
+  assert.equal(f.doc.querySelector('[data-netral="proceed"]'), null);
+});
+
+// ---- the agency's guidance ----
+
+test('the agency\'s guidance is shown as text (markup stays text) with an https: link; other links are not', async () => {
+  const f = frameUnderTest();
+  const text = 'Sanksi: hukuman disiplin berat (PP 94/2021). <img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a>';
+  f.contentPort.postMessage({ type: 'show', id: 1, view: { ...VIEW, guidance: { text, url: 'https://sdm.instansi.go.id/netralitas' } } });
+  await tick();
+  const guidance = f.doc.querySelector('[data-netral="guidance"]');
+  assert.ok(guidance.textContent.startsWith(text), 'the text as given');
+  assert.equal(guidance.querySelector('img'), null, 'no markup from the policy');
+  const links = [...guidance.querySelectorAll('a')];
+  assert.equal(links.length, 1);
+  assert.equal(links[0].href, 'https://sdm.instansi.go.id/netralitas');
+  assert.equal(links[0].textContent, 'Panduan instansi Anda');
+  assert.equal(links[0].rel, 'noopener noreferrer');
+  f.contentPort.postMessage({ type: 'show', id: 2, view: { ...VIEW, guidance: { text: '', url: 'javascript:alert(1)' } } });
+  await tick();
+  assert.equal(f.doc.querySelector('[data-netral="guidance"]'), null, 'nothing to show: no paragraph');
+  f.contentPort.postMessage({ type: 'show', id: 3, view: { ...VIEW, guidance: { text: 'Hanya teks.', url: '' } } });
+  await tick();
+  assert.equal(f.doc.querySelector('[data-netral="guidance"]').textContent, 'Hanya teks.');
+});
+
 test('the frame takes its port only from its parent, with the token it was named with, and forgets the name', () => {
   const dom = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { url: FRAME_URL, runScripts: 'outside-only' });
   closing.push(dom.window);

@@ -93,11 +93,16 @@ test('the Linux policy names the build\'s extension and host, with only settings
   assert.equal(linux.ExtensionSettings[EXTENSION_ID].installation_mode, 'force_installed');
   assert.deepEqual(linux.NativeMessagingAllowlist, ['id.netral.host']);
   const settings = linux['3rdparty'].extensions[EXTENSION_ID];
-  for (const [name, v] of Object.entries(settings)) {
-    const property = schema.properties[name];
+  // Objects (actionModes, siteModes, guidanceText) have fixed properties, each checked in turn.
+  const fits = (name, v, property) => {
     assert.ok(property, `${name} is not in managed_schema.json`);
     if (property.enum) assert.ok(property.enum.includes(v), `${name}: ${v} is not one of ${property.enum}`);
-  }
+    if (property.type === 'object') {
+      for (const [key, inner] of Object.entries(v)) fits(`${name}.${key}`, inner, property.properties[key]);
+    }
+  };
+  for (const [name, v] of Object.entries(settings)) fits(name, v, schema.properties[name]);
+  for (const name of ['actionModes', 'siteModes', 'guidanceText', 'guidanceUrl']) assert.ok(name in settings, `the template shows ${name}`);
 });
 
 for (const [file, vendor] of [['chrome.reg', 'Google\\Chrome'], ['edge.reg', 'Microsoft\\Edge']]) {
@@ -108,10 +113,13 @@ for (const [file, vendor] of [['chrome.reg', 'Google\\Chrome'], ['edge.reg', 'Mi
     assert.equal(reg[root].NativeMessagingUserLevelHosts, Number(linux.NativeMessagingUserLevelHosts));
     assert.deepEqual(regList(reg[`${root}\\NativeMessagingBlocklist`]), linux.NativeMessagingBlocklist);
     assert.deepEqual(regList(reg[`${root}\\NativeMessagingAllowlist`]), linux.NativeMessagingAllowlist);
-    // Netral's list settings (listUrl) are subkeys of numbered values under its policy key.
+    // Netral's lists (listUrl) are subkeys of numbered values under its policy key, its objects
+    // (actionModes, siteModes, guidanceText) subkeys of named values.
     const policyKey = `${root}\\3rdparty\\extensions\\${EXTENSION_ID}\\policy`;
-    const lists = Object.keys(reg).filter((key) => key.startsWith(`${policyKey}\\`))
-      .map((key) => [key.slice(policyKey.length + 1), regList(reg[key])]);
+    const lists = Object.keys(reg).filter((key) => key.startsWith(`${policyKey}\\`)).map((key) => {
+      const name = key.slice(policyKey.length + 1);
+      return [name, schema.properties[name].type === 'array' ? regList(reg[key]) : reg[key]];
+    });
     assert.deepEqual({ ...reg[policyKey], ...Object.fromEntries(lists) }, linux['3rdparty'].extensions[EXTENSION_ID]);
     // The host registration names the manifest where `netral install --system` writes it.
     const browser = vendor === 'Google\\Chrome' ? 'chrome' : 'edge';

@@ -26,7 +26,7 @@ export class MessageError extends Error {}
 /**
  * @param extensionId   runtime.id
  * @param extensionBase runtime.getURL('')
- * @param handlers      {check, checkBatch, strings, status, updateNow, recognition, sites}
+ * @param handlers      {check, checkBatch, strings, status, updateNow, recognition, audit, sites}
  * @param platforms     the platforms' names, and
  * @param domains       their sites' domains (extension/platforms.json)
  * @returns (message, sender) → Promise of the reply
@@ -62,6 +62,12 @@ export function createDispatcher({ extensionId, extensionBase, handlers, platfor
       allowed: fromContentScript,
       valid: (m) => knownPlatforms.has(m.platform) && RECOGNITION_KINDS.has(m.kind) && Number.isSafeInteger(m.rules) && m.rules >= 1,
       run: async (m) => { await handlers.recognition({ platform: m.platform, kind: m.kind, rules: m.rules }); return {}; },
+    },
+    // Audit mode: an action that would have been warned about (the platform and action only).
+    audit: {
+      allowed: fromContentScript,
+      valid: (m) => knownPlatforms.has(m.platform) && ACTIONS.has(m.action),
+      run: async (m) => { await handlers.audit({ platform: m.platform, action: m.action }); return {}; },
     },
     status: {
       allowed: fromExtensionPage,

@@ -10,10 +10,11 @@ import { createChecker } from './checker.js';
 import { createDispatcher, servePort } from './dispatcher.js';
 import { createListUpdater } from './list-updater.js';
 import { createRecognition } from './recognition.js';
+import { createAudit } from './audit.js';
 import { createSiteRulesSource } from './site-rules-source.js';
 
 const { normalise, platforms } = globalThis.Netral.account;
-const { fromManaged } = globalThis.Netral.policy;
+const { fromManaged, modeFor } = globalThis.Netral.policy;
 
 let policy = fromManaged(null);
 let hostVersion = null;
@@ -41,6 +42,12 @@ const updater = createListUpdater({
 const recognition = createRecognition({
   storage: api.storage.local,
   report: (sites) => connection.request({ type: 'recognition', sites }),
+});
+
+// Audit mode's counts: kept here, handed to the host for `netral status`.
+const audit = createAudit({
+  storage: api.storage.local,
+  report: (days) => connection.request({ type: 'audit_counts', days }),
 });
 
 // The content scripts' ports: newer site rules are told to every open page.
@@ -96,6 +103,7 @@ async function status() {
     webUpdate: await updater.state().catch(() => null),
     siteRules: await siteRules.current().then((document) => (document ? { version: document.version, issued: document.issued, expires: document.expires } : null)).catch(() => null),
     recognition: await recognition.state().catch(() => ({})),
+    audit: await audit.state().catch(() => ({})),
     platforms: globalThis.Netral.platforms.map(({ name, display }) => ({ name, display })),
     policy,
   };
@@ -115,6 +123,9 @@ const dispatch = createDispatcher({
     updateNow: () => policyRead.then(() => updater.runNow())
       .finally(() => siteRules.current({ force: true }).catch(() => {})),
     recognition: (m) => recognition.note(m),
+    // Counted only where the worker's policy says audit for that action there (a page that still
+    // runs under an older policy counts nothing).
+    audit: (m) => (modeFor(policy, m.platform, m.action) === 'audit' ? audit.note(m) : undefined),
     sites: () => siteRules.current(),
   },
 });

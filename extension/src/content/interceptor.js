@@ -19,10 +19,16 @@
 
   const PLATFORM_NAMES = Object.fromEntries(netral.platforms.map((platform) => [platform.name, platform.display]));
 
-  /** 'allow' | 'warn' | 'block' | 'unchecked' for a reply under a policy. */
-  function decide(reply, policy) {
-    if (reply.verdict === 'listed') return policy.mode === 'block' ? 'block' : 'warn';
-    if (reply.verdict === 'clear') return 'allow';
+  /**
+   * 'allow' | 'audit' | 'warn' | 'acknowledge' | 'block' | 'unchecked' for a reply about ACTION
+   * on PLATFORM under a policy (common/policy.js modeFor). Audit holds nothing: a listed account
+   * is only counted, and one that cannot be checked goes on whatever failMode says.
+   */
+  function decide(reply, policy, platform, action) {
+    const mode = netral.policy.modeFor(policy, platform, action);
+    if (mode === 'off') return 'allow';
+    if (reply.verdict === 'listed') return mode;
+    if (reply.verdict === 'clear' || mode === 'audit') return 'allow';
     return policy.failMode === 'closed' ? 'unchecked' : 'allow';
   }
 
@@ -79,23 +85,39 @@
    * @param effectWithinMs how long a replay has to show an effect before it counts as ignored
    * @param report    (kind) → void: the rules may not match the site ('unrecognised', a click on
    *                  a control labelled like an action that no rule knew; 'noAccount'; 'ruleError')
+   * @param audit     (platform, action) → void: in audit mode, an action that would have been
+   *                  warned about (counted by the worker: background/audit.js)
    */
   function createInterceptor({
     window, adapter, verdicts, warnings, settings, isUserEvent = (event) => event.isTrusted,
-    effectWithinMs = EFFECT_WITHIN_MS, report = () => {},
+    effectWithinMs = EFFECT_WITHIN_MS, report = () => {}, audit = () => {},
   }) {
     const doc = window.document;
     const { classify, classifyEvent, postOf } = netral.resolve;
     const { isOwn } = warnings;
     let replaying = 0;
-    let context = null;     // {target, approved, at}: the menu or composer opened last
+    let context = null;     // {target, approved, mode, at}: the menu or composer opened last
     let passNext = null;    // {element, until}: a replay the site ignored; the next click goes
     let warned = null;      // the held action the open warning is about
     const holding = new Set();   // controls whose held event waits for its verdict
 
     function enabled() {
-      const { policy } = settings();
-      return policy.mode !== 'off' && policy.sites.includes(adapter.platform);
+      return netral.policy.watches(settings().policy, adapter.platform);
+    }
+
+    const platformOf = (hit) => (hit && hit.target && hit.target.platform) || adapter.platform;
+    const modeOf = (hit) => netral.policy.modeFor(settings().policy, platformOf(hit), hit.action);
+    const rank = (mode) => netral.policy.MODES.indexOf(mode);
+    const decideFor = (reply, hit) => decide(reply, settings().policy, platformOf(hit), hit ? hit.action : null);
+
+    // Audit mode: the event goes on untouched; once the verdict is known, a listed account is
+    // counted (the action and the platform only).
+    function auditOnly(hit, targets) {
+      const count = (reply) => { if (reply && reply.verdict === 'listed') audit(platformOf(hit), hit.action); };
+      const known = targets.map((target) => verdicts.peek(target));
+      if (known.every(Boolean)) { count(strongest(known)); return; }
+      Promise.all(targets.map((target) => verdicts.check(target, hit.action, HOLD_MS)))
+        .then((replies) => count(strongest(replies)), reportError);
     }
 
     function liveContext() {
@@ -103,8 +125,16 @@
       return context;
     }
 
+    // APPROVED: the user went on (or audit let it go) at the opener, under the opener's mode.
     function openContext(hit, approved) {
-      if (hit.rule.opensContext && hit.target) context = { target: hit.target, approved, at: Date.now() };
+      if (hit.rule.opensContext && hit.target) context = { target: hit.target, approved, mode: approved ? modeOf(hit) : null, at: Date.now() };
+    }
+
+    // An item of the menu or composer the user already went on at passes, unless its own mode
+    // is stronger than the opener's (repost warns, but quote from its menu is blocked).
+    function approvedInContext(current, hit) {
+      return Boolean(current && current.approved) && actsInContext(hit.rule) && sameTarget(current.target, hit.target)
+        && rank(modeOf(hit)) <= rank(current.mode);
     }
 
     function onEvent(event) {
@@ -154,14 +184,17 @@
         return;
       }
       // The user already chose to go on at the opener of this menu or composer.
-      if (current && current.approved && actsInContext(hit.rule) && sameTarget(current.target, hit.target)) return;
+      if (approvedInContext(current, hit)) return;
 
       const held = { event, origin, hit, submitter: event.submitter || null };
       const targets = [hit.target, ...(hit.aliases || [])];
+      const mode = modeOf(hit);
+      if (mode === 'off') { openContext(hit, false); return; }
+      if (mode === 'audit') { openContext(hit, true); auditOnly(hit, targets); return; }
       const known = targets.map((target) => verdicts.peek(target));
       if (known.every(Boolean)) {
         const reply = strongest(known);
-        if (decide(reply, settings().policy) === 'allow') { openContext(hit, false); return; }
+        if (decideFor(reply, hit) === 'allow') { openContext(hit, false); return; }
         stop(event);
         warn(held, reply);
         return;
@@ -176,7 +209,7 @@
       }).then((replies) => {
         holding.delete(hit.element);
         const reply = strongest(replies);
-        if (decide(reply, settings().policy) === 'allow') {
+        if (decideFor(reply, hit) === 'allow') {
           openContext(hit, false);
           replay(held);
         } else {
@@ -194,7 +227,7 @@
     // on; closed, it is held with "could not be checked" and no way through.
     function unjudgeable(event, held) {
       const reply = { verdict: 'unavailable', reason: 'adapter error' };
-      if (decide(reply, settings().policy) === 'allow') return;
+      if (decideFor(reply, held.hit || null) === 'allow') return;
       stop(event);
       warn({ event, ...held, hit: held.hit || null }, reply);
     }
@@ -209,15 +242,20 @@
     // What the warning about HIT says (warning/frame.js renders it).
     function viewFor(hit, reply) {
       const { policy, language } = settings();
-      const decision = decide(reply, policy);
+      const decision = decideFor(reply, hit);
+      const other = language === 'en' ? 'id' : 'en';
       return {
         kind: decision === 'unchecked' ? 'unchecked' : 'listed',
-        allowProceed: decision === 'warn',
+        allowProceed: decision === 'warn' || decision === 'acknowledge',
+        // How the employee confirms in acknowledge mode: a tick, or a reason typed (never kept).
+        acknowledge: decision === 'acknowledge' ? policy.acknowledgeWith : null,
         action: hit ? hit.action : null,
         accountLabel: accountLabel(reply, hit),
         entity: reply.entity || null,
         list: reply.list || null,
         contact: { text: policy.contactText, url: policy.contactUrl },
+        // The agency's own guidance, in the warning's language, else in the other one.
+        guidance: { text: policy.guidanceText[language] || policy.guidanceText[other] || '', url: policy.guidanceUrl },
         language,
       };
     }

@@ -65,15 +65,17 @@
     api.storage.managed.get().then(applyPolicy, () => applyPolicy(null)).catch(() => {});
   }
 
-  const enabled = () => policy.mode !== 'off' && policy.sites.includes(adapter.platform);
+  const enabled = () => netral.policy.watches(policy, adapter.platform);
   const verdicts = netral.verdicts.createVerdicts({ send });
   // Counted by the worker, on this device only (background/recognition.js: the popup shows the
   // counts, and the host keeps them for netral status and doctor).
   const report = netral.recognition.createReporter((kind) => {
     channel.request({ type: 'recognition', platform: adapter.platform, kind, rules: netral.sites.version() }).catch(() => {});
   });
+  // Audit mode: what would have been warned about, counted by the worker (background/audit.js).
+  const audit = (platform, action) => { channel.request({ type: 'audit', platform, action }).catch(() => {}); };
   netral.interceptor.createInterceptor({
-    window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }), report,
+    window: root, adapter, verdicts, warnings, settings: () => ({ policy, language }), report, audit,
   }).install();
   // A feed shows its posts within seconds of loading: none by then (on the page the user is on
   // then) says the post selectors no longer match.

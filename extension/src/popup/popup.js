@@ -82,6 +82,8 @@ function render(status, t, language) {
 
   const { policy } = status;
   document.getElementById('mode').textContent = `${t(`mode_${policy.mode}`)}; ${t(`failMode_${policy.failMode}`)}`;
+  renderModes(status, t);
+  renderAudit(status, t, language);
   const contact = document.getElementById('contact');
   contact.replaceChildren();
   if (policy.contactText || policy.contactUrl) {
@@ -169,6 +171,41 @@ function renderRecognition(status, t, language) {
     counts.textContent = t('recognitionCounts', String(site.rules), formatDateTime(site.since, language),
       String(site.unrecognised || 0), String(site.noAccount || 0), String(site.ruleError || 0), String(site.noPosts || 0));
     list.append(warning, counts);
+  }
+}
+
+const MODES = new Set(['off', 'audit', 'warn', 'acknowledge', 'block']);
+
+// The modes the policy sets per action and per site (common/policy.js: the action's, else the
+// site's, else the one above), as "follow: Block, X: Warn".
+function renderModes(status, t) {
+  const { policy } = status;
+  const names = Object.fromEntries((status.platforms || []).map(({ name, display }) => [name, display]));
+  const named = (table, label) => Object.entries(table || {}).filter(([, mode]) => MODES.has(mode))
+    .map(([key, mode]) => `${label(key)}: ${t(`mode_${mode}`)}`);
+  const exceptions = [
+    ...named(policy.actionModes, (action) => t(`action_name_${action}`)),
+    ...named(policy.siteModes, (platform) => names[platform] || platform),
+  ];
+  const line = document.getElementById('mode-exceptions');
+  line.hidden = exceptions.length === 0;
+  line.textContent = exceptions.length ? t('modeExceptions', exceptions.join(', ')) : '';
+}
+
+// Audit mode (background/audit.js): that it is on, what is counted, and the counts per day.
+function renderAudit(status, t, language) {
+  const { policy } = status;
+  const names = Object.fromEntries((status.platforms || []).map(({ name, display }) => [name, display]));
+  const days = Object.entries(status.audit || {});
+  const on = [policy.mode, ...Object.values(policy.actionModes || {}), ...Object.values(policy.siteModes || {})].includes('audit');
+  document.getElementById('audit').hidden = !on && days.length === 0;
+  document.getElementById('audit-none').hidden = days.length > 0;
+  const list = document.getElementById('audit-days');
+  list.replaceChildren();
+  for (const [day, platforms] of days) {
+    const counts = Object.entries(platforms).map(([platform, actions]) => `${names[platform] || platform}: `
+      + Object.entries(actions).map(([action, count]) => `${t(`action_name_${action}`)} ${count}`).join(', '));
+    row(list, formatDate(`${day}T12:00:00Z`, language), counts.join('; '));
   }
 }
 

@@ -13,6 +13,9 @@
   const netral = root.Netral || (root.Netral = {});
   // Put where the account goes in a sentence, so the account can be set in bold.
   const ACCOUNT_MARK = '\uE000';
+  // A reason (acknowledgeWith "reason") of at least this many characters lets the employee go on.
+  const MIN_REASON_CHARS = 10;
+  const MAX_REASON_CHARS = 500;
 
   function element(doc, tag, attributes = {}, text = null) {
     const node = doc.createElement(tag);
@@ -63,10 +66,39 @@
     return paragraph;
   }
 
+  // The agency's own guidance (policy guidanceText, guidanceUrl): its text, and an https: link.
+  function guidanceParagraph(doc, t, guidance) {
+    const url = guidance.url && /^https:\/\//i.test(guidance.url) ? guidance.url : '';
+    if (!guidance.text && !url) return null;
+    const paragraph = element(doc, 'p', { class: 'guidance', 'data-netral': 'guidance' });
+    if (guidance.text) paragraph.append(guidance.text);
+    if (url) {
+      if (guidance.text) paragraph.append(' ');
+      paragraph.append(element(doc, 'a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, t('guidanceLink')));
+    }
+    return paragraph;
+  }
+
+  // What the employee must do before going on in acknowledge mode: tick the box, or type a
+  // reason. The reason is only read here to enable the button: it is never sent or kept.
+  function acknowledgement(doc, t, how) {
+    const label = element(doc, 'label', { class: `acknowledge ${how === 'reason' ? 'reason' : 'tick'}` });
+    if (how === 'reason') {
+      const input = element(doc, 'textarea', { 'data-netral': 'reason', rows: '2', maxlength: String(MAX_REASON_CHARS) });
+      label.append(element(doc, 'span', {}, t('reasonLabel', String(MIN_REASON_CHARS))), input);
+      return { label, input, done: () => input.value.trim().length >= MIN_REASON_CHARS };
+    }
+    const input = element(doc, 'input', { type: 'checkbox', 'data-netral': 'acknowledge' });
+    label.append(input, ' ', t('acknowledgeLabel'));
+    return { label, input, done: () => input.checked };
+  }
+
   /**
-   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, action,
-   * accountLabel, entity, list, contact: {text, url}, language}.
-   * @returns {card, cancel, proceed (null in block mode)}
+   * The warning card for VIEW: {kind: 'listed'|'unchecked', allowProceed, acknowledge ('tick',
+   * 'reason' or null), action, accountLabel, entity, list, contact: {text, url},
+   * guidance: {text, url}, language}. With acknowledge, going on needs the box ticked (or a
+   * reason typed) first: the button is disabled until then.
+   * @returns {card, cancel, proceed (null in block mode), acknowledge ({input, done()} or null)}
    */
   function renderWarning(doc, view, t) {
     const listed = view.kind === 'listed';
@@ -87,6 +119,8 @@
       card.append(element(doc, 'p', {}, t('entityIntro')), entityList(doc, t, view.entity));
     }
     card.append(element(doc, 'p', { class: 'rule' }, t('ruleText')));
+    const guidance = guidanceParagraph(doc, t, view.guidance || {});
+    if (guidance) card.append(guidance);
     if (listed && view.list) {
       card.append(element(doc, 'p', { class: 'meta' }, t('listLine', view.list.version,
         formatDate(view.list.issued, view.language), view.list.issuer || '—')));
@@ -99,16 +133,25 @@
     if (!view.allowProceed) card.append(element(doc, 'p', {}, t('blockedNote')));
     card.append(contactParagraph(doc, t, view.contact || {}));
 
+    // The box sits with the buttons, which stay in view while a long warning scrolls.
     const buttons = element(doc, 'div', { class: 'buttons' });
+    const acknowledge = view.allowProceed && view.acknowledge ? acknowledgement(doc, t, view.acknowledge) : null;
+    if (acknowledge) buttons.append(acknowledge.label);
     const cancel = element(doc, 'button', { type: 'button', class: 'primary', 'data-netral': 'cancel' }, t('cancel'));
     buttons.append(cancel);
     let proceed = null;
     if (view.allowProceed) {
       proceed = element(doc, 'button', { type: 'button', 'data-netral': 'proceed' }, t('proceed'));
+      if (acknowledge) {
+        proceed.disabled = true;
+        const update = () => { proceed.disabled = !acknowledge.done(); };
+        acknowledge.input.addEventListener('change', update);
+        acknowledge.input.addEventListener('input', update);
+      }
       buttons.append(proceed);
     }
     card.append(buttons);
-    return { card, cancel, proceed };
+    return { card, cancel, proceed, acknowledge };
   }
 
   /**
@@ -146,7 +189,11 @@
       doc.documentElement.className = 'warning';
       const parts = renderWarning(doc, view, t);
       parts.cancel.addEventListener('click', () => choose('cancel'));
-      if (parts.proceed) parts.proceed.addEventListener('click', () => choose('proceed'));
+      if (parts.proceed) {
+        parts.proceed.addEventListener('click', () => {
+          if (!parts.proceed.disabled && (!parts.acknowledge || parts.acknowledge.done())) choose('proceed');
+        });
+      }
       doc.body.append(parts.card);
       current = { id, ...parts };
       parts.cancel.focus({ preventScroll: true });   // the title stays in view on small screens
@@ -171,16 +218,20 @@
       hide: clear,
     };
 
-    // Escape is Batalkan; Tab and Shift+Tab cycle between the warning's own buttons and
-    // links, moved by hand so it behaves the same in every browser and never leaves.
+    // Escape is Batalkan; Tab and Shift+Tab cycle between the warning's own buttons, links and
+    // box, moved by hand so it behaves the same in every browser and never leaves. Enter on the
+    // box does nothing (only Space or a click ticks it): no single Enter goes on.
     doc.addEventListener('keydown', (event) => {
       if (!current) return;
       if (event.key === 'Escape') {
         event.preventDefault();
         choose('cancel');
+      } else if (event.key === 'Enter' && current.acknowledge && event.target === current.acknowledge.input
+        && current.acknowledge.input.type === 'checkbox') {
+        event.preventDefault();
       } else if (event.key === 'Tab') {
         event.preventDefault();
-        const focusable = [...current.card.querySelectorAll('button, a[href]')];
+        const focusable = [...current.card.querySelectorAll('button:not([disabled]), a[href], input, textarea')];
         const at = focusable.indexOf(doc.activeElement);
         const step = event.shiftKey ? -1 : 1;
         focusable[(at + step + focusable.length) % focusable.length].focus();
