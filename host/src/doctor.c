@@ -200,16 +200,43 @@ static int forced_in(const cJSON *policy, const char *extension_id)
     return 0;
 }
 
+static const char *const MODES[] = {"warn", "acknowledge", "block", "audit", "off", NULL};
+
+static int is_mode(const char *value)
+{
+    for (const char *const *m = MODES; *m != NULL; m++)
+        if (strcmp(value, *m) == 0) return 1;
+    return 0;
+}
+
+/* The first entry of TABLE (actionModes, siteModes) that is not a mode, or NULL. */
+static const cJSON *bad_mode_entry(const cJSON *table)
+{
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, table) {
+        if (!cJSON_IsString(entry) || !is_mode(entry->valuestring)) return entry;
+    }
+    return NULL;
+}
+
 static void check_extension_settings(report *r, const char *browser, const char *file, const cJSON *settings)
 {
     const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "mode"));
     const char *fail_mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "failMode"));
-    if (mode != NULL && strcmp(mode, "warn") != 0 && strcmp(mode, "block") != 0 && strcmp(mode, "off") != 0)
-        say(r, FINDING_FAIL, browser, "set mode to warn, block or off", "%s sets Netral's mode to \"%s\", which is not a mode", file, mode);
+    const cJSON *bad_action = bad_mode_entry(cJSON_GetObjectItemCaseSensitive(settings, "actionModes"));
+    const cJSON *bad_site = bad_mode_entry(cJSON_GetObjectItemCaseSensitive(settings, "siteModes"));
+    const char *hint = "set it to warn, acknowledge, block, audit or off";
+    if (mode != NULL && !is_mode(mode))
+        say(r, FINDING_FAIL, browser, hint, "%s sets Netral's mode to \"%s\", which is not a mode", file, mode);
+    else if (bad_action != NULL || bad_site != NULL)
+        say(r, FINDING_FAIL, browser, hint, "%s sets %s.%s to something that is not a mode", file,
+            bad_action ? "actionModes" : "siteModes", (bad_action ? bad_action : bad_site)->string);
     else if (fail_mode != NULL && strcmp(fail_mode, "open") != 0 && strcmp(fail_mode, "closed") != 0)
         say(r, FINDING_FAIL, browser, "set failMode to open or closed", "%s sets failMode to \"%s\"", file, fail_mode);
     else if (mode != NULL && strcmp(mode, "off") == 0)
         say(r, FINDING_WARN, browser, NULL, "%s turns Netral off (mode: off)", file);
+    else if (mode != NULL && strcmp(mode, "audit") == 0)
+        say(r, FINDING_WARN, browser, NULL, "%s sets mode: audit: no warning is shown, actions are only counted", file);
     else if (settings != NULL)
         say(r, FINDING_OK, browser, NULL, "%s sets Netral's mode to %s", file, mode ? mode : "warn (default)");
 }

@@ -247,3 +247,27 @@ describe('the probed system root', () => {
     assert.deepEqual(named, [], 'nothing under the user\'s NETRAL_ROOT (nor NETRAL_CONFIG_DIR) was looked at');
   });
 });
+
+describe('the modes of a Chromium policy', () => {
+  const policy = (settings) => JSON.stringify({ '3rdparty': { extensions: { agbjhpfjmmgmllicjnfkepfagmiajhfi: settings } } });
+
+  test('acknowledge and per-action modes are accepted; audit is said to show no warning; a table entry that is no mode fails, named', async (t) => {
+    const sb = await machine(t);
+    const file = 'etc/chromium/policies/managed/netral.json';
+    sb.put(file, policy({ mode: 'acknowledge', actionModes: { follow: 'block', like: 'audit' }, siteModes: { x: 'warn' } }));
+    let d = await doctor(sb);
+    assert.equal(d.about(/which is not a mode|not a mode/).length, 0, JSON.stringify(d.fails));
+    assert.equal(d.about(/sets Netral's mode to acknowledge/).filter((f) => f.level === 'ok').length, 1);
+
+    sb.put(file, policy({ mode: 'audit' }));
+    d = await doctor(sb);
+    assert.equal(d.about(/mode: audit: no warning is shown/).filter((f) => f.level === 'warn').length, 1);
+
+    sb.put(file, policy({ mode: 'warn', actionModes: { follow: 'blok' } }));
+    d = await doctor(sb);
+    const bad = d.about(/sets actionModes\.follow to something that is not a mode/);
+    assert.equal(bad.length, 1);
+    assert.equal(bad[0].level, 'fail');
+    assert.match(bad[0].fix, /warn, acknowledge, block, audit or off/);
+  });
+});
