@@ -83,6 +83,9 @@
     root.setTimeout(() => { if (enabled() && netral.recognition.postsMissing(root, adapter)) report('noPosts'); }, POSTS_WITHIN_MS);
   }, { once: true });
   netral.prefetch.createPrefetcher({ window: root, adapter, verdicts, enabled }).start();
+  // Listed accounts among those followed, groups joined and posts liked, on the pages that
+  // list them (the site's accountLists): marked, and counted in a bar.
+  netral.marks.createMarks({ window: root, adapter, verdicts, enabled, t: () => t }).start();
 
   // The warning's frame is added once the page has settled, whatever the page holds, so its
   // arrival says nothing about any account; a warning then opens without loading anything.

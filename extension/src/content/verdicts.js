@@ -94,7 +94,29 @@
       if (wasEmpty && queued.size > 0) defer(flush);
     }
 
-    return { peek, check, prefetch, keyOf };
+    /**
+     * The replies for TARGETS, known ones at once and the rest in batches: resolves with one
+     * reply per target, in order ({verdict: 'unavailable'} for any the host did not answer).
+     */
+    function lookup(targets) {
+      const replies = targets.map((target) => peek(target));
+      const missing = [];
+      targets.forEach((target, i) => { if (!replies[i] && !missing.some((m) => keyOf(m) === keyOf(target))) missing.push(target); });
+      const asked = [];
+      for (let start = 0; start < missing.length; start += BATCH_LIMIT) {
+        const items = missing.slice(start, start + BATCH_LIMIT).map((t) => ({ platform: t.platform, account: t.account }));
+        asked.push(send({ type: 'check_batch', items }).then((results) => {
+          items.forEach((item, index) => { if (results && results[index]) remember(item, results[index]); });
+          return items.map((item, index) => [keyOf(item), (results && results[index]) || null]);
+        }, () => []));
+      }
+      return Promise.all(asked).then((answered) => {
+        const byKey = new Map(answered.flat());
+        return targets.map((target, i) => replies[i] || byKey.get(keyOf(target)) || { verdict: 'unavailable', reason: 'no-reply' });
+      });
+    }
+
+    return { peek, check, prefetch, lookup, keyOf };
   }
 
   netral.verdicts = { createVerdicts, keyOf };
