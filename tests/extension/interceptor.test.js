@@ -806,3 +806,56 @@ test('a feed page on which no post is found says the post selectors may no longe
   const profile = setup({ html: '<!DOCTYPE html><html><body><main></main></body></html>', url: 'https://x.com/TimMenang' });
   assert.equal(profile.Netral.recognition.postsMissing(profile.window, profile.Netral.sites.forHost('x.com')), false);
 });
+
+// ---- posts, replies and comments that mention a listed account ----
+
+const REPLY_PAGE = (text) => `<!DOCTYPE html><html><body>
+  <article data-testid="tweet" id="clear-post">
+    <div data-testid="User-Name"><a href="/tetangga">Tetangga</a></div>
+    <button data-testid="reply" id="reply-opener">Reply</button>
+  </article>
+  <div id="inline-composer">
+    <div data-testid="tweetTextarea_0" contenteditable="true">${text}</div>
+    <div><button data-testid="tweetButtonInline" id="send">Reply</button></div>
+  </div>
+</body></html>`;
+
+test('a reply whose text mentions a listed account warns at send, naming that account, not the one replied to', async () => {
+  const page = setup({
+    html: REPLY_PAGE('Setuju sekali @TimMenang, ayo!'), url: 'https://x.com/tetangga/status/123',
+    known: { '@tetangga': CLEAR, '@timmenang': LISTED },
+  });
+  page.click('send');
+  await page.settle();
+  const dialog = page.dialog();
+  assert.ok(dialog, 'warned');
+  assert.match(dialog.textContent, /Balasan Anda menyebut @timmenang \(X\)/);
+  assert.match(dialog.textContent, /Calon A/);
+});
+
+test('a new post from the page\'s own box that mentions a listed account warns; mentioning no listed one goes on', async () => {
+  const answer = async (target) => (target.account === '@timmenang' ? LISTED : { ...CLEAR, account: target.account });
+  let page = setup({ html: REPLY_PAGE('Halo @TimMenang dan @kawan'), url: 'https://x.com/home', answer });
+  page.click('send');
+  await page.settle();
+  await page.settle();
+  assert.ok(page.dialog(), 'warned');
+  assert.match(page.dialog().textContent, /Postingan Anda menyebut @timmenang \(X\)/);
+  assert.deepEqual(page.asked.map((a) => a.account).sort(), ['@kawan', '@timmenang']);
+
+  page = setup({ html: REPLY_PAGE('Halo @kawan, email saya a@b.id'), url: 'https://x.com/home', answer });
+  page.click('send');
+  await page.settle();
+  await page.settle();
+  assert.equal(page.dialog(), null);
+  assert.deepEqual(page.asked.map((a) => a.account), ['@kawan'], 'an e-mail address is no mention');
+});
+
+test('opening a reply (no text sent yet) checks no mentions: the reply box below is not its text', () => {
+  const page = setup({
+    html: REPLY_PAGE('@TimMenang'), url: 'https://x.com/tetangga/status/123', known: { '@tetangga': CLEAR },
+  });
+  page.click('reply-opener');
+  assert.deepEqual(page.asked, [], 'nothing asked: the post\'s author is known clear, and no mention was read');
+  assert.equal(page.dialog(), null);
+});

@@ -17,6 +17,7 @@
   const EFFECT_WITHIN_MS = 1500;     // a replay that changes nothing by then was ignored
   const PASS_NEXT_FOR_MS = 60 * 1000;
 
+  const SENDS_TEXT = ['reply', 'comment', 'quote'];
   const PLATFORM_NAMES = Object.fromEntries(netral.platforms.map((platform) => [platform.name, platform.display]));
 
   /**
@@ -176,7 +177,10 @@
         unjudgeable(event, { origin, hit, submitter: event.submitter || null });
         return;
       }
-      if (!hit.action || !hit.target) { openContext(hit, false); return; }
+      // A text sent without a known target (a new post from the page's own box) is judged by
+      // the accounts it mentions, if any.
+      const mentions = hit.action ? mentionedIn(hit) : [];
+      if (!hit.action || (!hit.target && !mentions.length)) { openContext(hit, false); return; }
 
       if (passNext && passNext.element === hit.element && Date.now() < passNext.until) {
         passNext = null;
@@ -187,7 +191,7 @@
       if (approvedInContext(current, hit)) return;
 
       const held = { event, origin, hit, submitter: event.submitter || null };
-      const targets = [hit.target, ...(hit.aliases || [])];
+      const targets = [...(hit.target ? [hit.target, ...(hit.aliases || [])] : []), ...mentions];
       const mode = modeOf(hit);
       if (mode === 'off') { openContext(hit, false); return; }
       if (mode === 'audit') { openContext(hit, true); auditOnly(hit, targets); return; }
@@ -216,6 +220,16 @@
           warn(held, reply);
         }
       }).catch(reportError);
+    }
+
+    // A reply, comment or quote being sent: the accounts its text mentions with @ are checked
+    // too (posting for a campaign is a breach as much as liking it). Its opener, which sends no
+    // text yet, finds no text box and adds none.
+    function mentionedIn(hit) {
+      if (!SENDS_TEXT.includes(hit.action)) return [];
+      const { composerText, mentionsIn } = netral.resolve;
+      const already = (hit.target ? [hit.target, ...(hit.aliases || [])] : []).map((t) => t.account);
+      return mentionsIn(adapter, composerText(adapter, hit.element)).filter((t) => !already.includes(t.account));
     }
 
     function stop(event) {
@@ -249,7 +263,10 @@
         allowProceed: decision === 'warn' || decision === 'acknowledge',
         // How the employee confirms in acknowledge mode: a tick, or a reason typed (never kept).
         acknowledge: decision === 'acknowledge' ? policy.acknowledgeWith : null,
-        action: hit ? hit.action : null,
+        action: hit ? (hit.target ? hit.action : 'post') : null,
+        // The account is one the text mentions, not the one replied to.
+        mention: Boolean(hit && reply.account && (!hit.target || (reply.account !== hit.target.account
+          && !(hit.aliases || []).some((alias) => alias.account === reply.account)))),
         accountLabel: accountLabel(reply, hit),
         entity: reply.entity || null,
         list: reply.list || null,

@@ -274,6 +274,41 @@
       || element.closest('[contenteditable=""], [contenteditable="true"]') !== null;
   }
 
+  const MENTION = /(?:^|[^\p{L}\p{N}_@.])@([\p{L}\p{N}_.]{1,64})/gu;
+  const MAX_MENTIONS = 20;
+  const COMPOSER_LEVELS = 8;   // from a send button up to the box it sends
+
+  function editableText(element) {
+    return 'value' in element && element.tagName !== 'BUTTON' ? String(element.value || '') : element.textContent || '';
+  }
+
+  /**
+   * The text being sent by ELEMENT (a text box, or a send button beside one): the box itself,
+   * or the nearest box in the button's ancestors (not beyond its post); '' when there is none.
+   */
+  function composerText(adapter, element) {
+    const box = (node) => (isEditable(node) ? node.closest('textarea, input, [contenteditable=""], [contenteditable="true"]') || node : null);
+    if (isEditable(element)) return editableText(box(element));
+    const post = postOf(adapter, element);
+    let node = element.parentElement;
+    for (let level = 0; node && level < COMPOSER_LEVELS && node !== post; level++, node = node.parentElement) {
+      const found = node.querySelector('textarea, [contenteditable="true"], [contenteditable=""]');
+      if (found) return editableText(found);
+    }
+    return '';
+  }
+
+  /** The accounts TEXT mentions with @ (canonical, for the adapter's platform), at most 20. */
+  function mentionsIn(adapter, text) {
+    const found = new Map();
+    for (const match of String(text).matchAll(MENTION)) {
+      const target = netral.account.normalise(adapter.platform, `@${match[1].replace(/\.+$/, '')}`);
+      if (target) found.set(target.account, target);
+      if (found.size === MAX_MENTIONS) break;
+    }
+    return [...found.values()];
+  }
+
   /** The account the page itself is about (a profile, channel, group), or null. */
   function pageAccount(adapter, doc) {
     return netral.account.normalise(adapter.platform, withoutNoise(doc.location.href, adapter.keepParams || []));
@@ -333,6 +368,6 @@
 
   netral.resolve = {
     classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable, listsAt, listRows,
-    rowAccount,
+    rowAccount, composerText, mentionsIn,
   };
 })(globalThis);

@@ -110,7 +110,8 @@
     card.append(element(doc, 'h2', { id: 'netral-title' }, t(listed ? 'warningTitle' : 'uncheckedTitle')));
 
     const summary = element(doc, 'p', { id: 'netral-summary' });
-    const sentence = listed ? t(`action_${view.action}`, ACCOUNT_MARK) : t('uncheckedBody', ACCOUNT_MARK);
+    const sentence = !listed ? t('uncheckedBody', ACCOUNT_MARK)
+      : t(view.mention ? `mention_${view.action}` : `action_${view.action}`, ACCOUNT_MARK);
     const [before, after = ''] = sentence.split(ACCOUNT_MARK);
     summary.append(before, element(doc, 'span', { class: 'account' }, view.accountLabel), after);
     card.append(summary);
