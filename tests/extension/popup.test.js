@@ -231,3 +231,18 @@ test('audit mode: the popup says it is on and what is counted, and shows the cou
   assert.equal(doc.getElementById('audit').hidden, true);
   assert.equal(doc.getElementById('mode-exceptions').hidden, true);
 });
+
+test('"Periksa akun yang saya ikuti" links to where each watched site lists what one follows, joined or liked', async () => {
+  const platforms = [{ name: 'x', display: 'X' }, { name: 'youtube', display: 'YouTube' }, { name: 'facebook', display: 'Facebook' }];
+  const doc = await openPopup({ connected: true, hostVersion: '0.1.0', list: LIST, platforms,
+    policy: { ...POLICY, sites: ['youtube', 'facebook'] } });
+  const section = doc.getElementById('clean-up');
+  assert.equal(section.hidden, false);
+  assert.match(section.textContent, /Periksa akun yang saya ikuti/);
+  const links = [...section.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]);
+  assert.deepEqual(links, [
+    ['Facebook', 'https://www.facebook.com/groups/joins/'], ['Facebook', 'https://www.facebook.com/me/'],
+    ['YouTube', 'https://www.youtube.com/feed/channels'], ['YouTube', 'https://www.youtube.com/playlist?list=LL'],
+  ], 'only the sites Netral watches, each to its page');
+  assert.match(section.textContent, /channel yang Anda subscribe/);
+});

@@ -84,6 +84,7 @@ function render(status, t, language) {
   document.getElementById('mode').textContent = `${t(`mode_${policy.mode}`)}; ${t(`failMode_${policy.failMode}`)}`;
   renderModes(status, t);
   renderAudit(status, t, language);
+  renderCleanUp(status, t);
   const contact = document.getElementById('contact');
   contact.replaceChildren();
   if (policy.contactText || policy.contactUrl) {
@@ -207,6 +208,40 @@ function renderAudit(status, t, language) {
       + Object.entries(actions).map(([action, count]) => `${t(`action_name_${action}`)} ${count}`).join(', '));
     row(list, formatDate(`${day}T12:00:00Z`, language), counts.join('; '));
   }
+}
+
+// Where each site lists what the employee follows, joined or liked (the pages Netral marks:
+// content/marks.js). A link where the page has an address of its own; else the site, and the
+// way there from one's profile.
+const CLEAN_UP = {
+  x: [{ url: 'https://x.com/', hint: 'cleanUpX' }],
+  instagram: [{ url: 'https://www.instagram.com/', hint: 'cleanUpInstagram' }],
+  facebook: [{ url: 'https://www.facebook.com/groups/joins/', hint: 'cleanUpFacebookGroups' },
+    { url: 'https://www.facebook.com/me/', hint: 'cleanUpFacebookPages' }],
+  tiktok: [{ url: 'https://www.tiktok.com/', hint: 'cleanUpTiktok' }],
+  youtube: [{ url: 'https://www.youtube.com/feed/channels', hint: 'cleanUpYoutubeChannels' },
+    { url: 'https://www.youtube.com/playlist?list=LL', hint: 'cleanUpYoutubeLiked' }],
+  threads: [{ url: 'https://www.threads.com/', hint: 'cleanUpThreads' }],
+};
+
+function renderCleanUp(status, t) {
+  const names = Object.fromEntries((status.platforms || []).map(({ name, display }) => [name, display]));
+  const watched = status.policy && status.policy.sites && status.policy.sites.length ? status.policy.sites : Object.keys(CLEAN_UP);
+  const list = document.getElementById('clean-up-links');
+  list.replaceChildren();
+  for (const platform of Object.keys(CLEAN_UP).filter((p) => watched.includes(p))) {
+    for (const { url, hint } of CLEAN_UP[platform]) {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.textContent = names[platform] || platform;
+      item.append(link, ` — ${t(hint)}`);
+      list.append(item);
+    }
+  }
+  document.getElementById('clean-up').hidden = list.children.length === 0;
 }
 
 function onCheckNow(t, language) {
