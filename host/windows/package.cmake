@@ -17,13 +17,17 @@ if(NETRAL_SIGN_PKCS12 OR NETRAL_SIGN_CERT OR NETRAL_SIGN_KEY)
   set(NETRAL_SIGN_ARGS -DOSSLSIGNCODE=${NETRAL_OSSLSIGNCODE} -DCERT=${NETRAL_SIGN_CERT} -DKEY=${NETRAL_SIGN_KEY}
       -DPKCS12=${NETRAL_SIGN_PKCS12} -DPASSWORD_FILE=${NETRAL_SIGN_PASSWORD_FILE}
       -DTIMESTAMP_URL=${NETRAL_SIGN_TIMESTAMP_URL})
-  foreach(program netral netral-host)   # signed right after linking, so the ZIP and the MSI hold signed ones
-    add_custom_command(TARGET ${program} POST_BUILD
-      COMMAND ${CMAKE_COMMAND} -DFILE=$<TARGET_FILE:${program}> ${NETRAL_SIGN_ARGS}
-              -P ${CMAKE_CURRENT_SOURCE_DIR}/host/windows/sign.cmake
-      COMMENT "Signing $<TARGET_FILE_NAME:${program}>")
+  # Signed as installed (install(TARGETS) in host/ runs first, CMP0082), so the ZIP (cpack) and the
+  # MSI (msi.cmake installs first) hold signed programs; the build tree's copies stay as linked.
+  set(sign_args_quoted "")
+  foreach(arg IN LISTS NETRAL_SIGN_ARGS)
+    string(APPEND sign_args_quoted " \"${arg}\"")
   endforeach()
-  message(STATUS "Code signing: on (osslsigncode): netral.exe, netral-host.exe and the MSI are signed")
+  foreach(program netral.exe netral-host.exe)
+    install(CODE "execute_process(COMMAND \"${CMAKE_COMMAND}\" \"-DFILE=\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${program}\"
+                  ${sign_args_quoted} -P \"${CMAKE_CURRENT_SOURCE_DIR}/host/windows/sign.cmake\" COMMAND_ERROR_IS_FATAL ANY)")
+  endforeach()
+  message(STATUS "Code signing: on (osslsigncode): netral.exe and netral-host.exe as installed (ZIP, MSI) and the MSI are signed")
 else()
   message(STATUS "Code signing: off (no NETRAL_SIGN_CERT and NETRAL_SIGN_KEY, or NETRAL_SIGN_PKCS12): "
                  "netral.exe, netral-host.exe and the MSI are unsigned")

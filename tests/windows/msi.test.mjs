@@ -295,11 +295,16 @@ test('an upgrade in place (UPDATE=1) keeps the keys and the list, and imports th
   assert.match((await regQuery('HKLM\\Software\\Netral', 'Update')).stdout, /Update\s+REG_SZ\s+1/);
 });
 
-test('a later upgrade without UPDATE keeps UPDATE=1, and the list', async () => {
+test('a later upgrade without UPDATE keeps UPDATE=1, and the list; an older version is refused', async () => {
   const r = await msiexec(['/i', WineMachine.windowsPath(msiFor['0.1.2'])], 'upgrade-2');
   assert.equal(r.status, 0, `msiexec: ${r.stderr}\n${r.log.slice(-3000)}`);
   assert.match((await regQuery('HKLM\\Software\\Netral', 'Update')).stdout, /Update\s+REG_SZ\s+1/);
   assert.equal((await askHost({ id: 1, type: 'check', platform: 'x', account: '@candidate_one' })).verdict, 'listed');
+  const downgrade = await msiexec(['/i', WineMachine.windowsPath(MSI)], 'downgrade');
+  assert.notEqual(downgrade.status, 0, 'installing an older version over a newer one should fail');
+  assert.match(downgrade.log, /WIX_DOWNGRADE_DETECTED = \{/, 'refused for the newer version found (launch condition)');
+  const uninstall = await wine(['reg', 'query', 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall', '/s']);
+  assert.match(uninstall.stdout, /DisplayVersion\s+REG_SZ\s+0\.1\.2/);
 });
 
 test('UPDATE=1 enables the Update task', { skip: 'Wine\'s schtasks /Change /ENABLE (8.0) leaves the stored task '
