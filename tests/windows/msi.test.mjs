@@ -202,6 +202,7 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-msi-'));
   msiFor['0.1.1'] = buildVersion('0.1.1');
   msiFor['0.1.2'] = buildVersion('0.1.2');
+  msiFor['0.1.3'] = buildVersion('0.1.3');
   machine = await WineMachine.boot();
   // A laptop with Chrome and Edge (doctor checks the browsers it finds, and any registered).
   for (const exe of ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
@@ -307,11 +308,17 @@ test('a later upgrade without UPDATE keeps UPDATE=1, and the list; an older vers
   assert.match(uninstall.stdout, /DisplayVersion\s+REG_SZ\s+0\.1\.2/);
 });
 
+test('an upgrade with UPDATE=0 turns the kept choice off', async () => {
+  const r = await msiexec(['/i', WineMachine.windowsPath(msiFor['0.1.3']), 'UPDATE=0'], 'upgrade-3');
+  assert.equal(r.status, 0, `msiexec: ${r.stderr}\n${r.log.slice(-3000)}`);
+  assert.match((await regQuery('HKLM\\Software\\Netral', 'Update')).stdout, /Update\s+REG_SZ\s+0/);
+});
+
 test('UPDATE=1 enables the Update task', { skip: 'Wine\'s schtasks /Change /ENABLE (8.0) leaves the stored task '
   + 'as it was, so the enabled state cannot be read back; the choice kept in HKLM\\Software\\Netral is checked above' }, () => {});
 
 test('uninstall removes the programs, the registration and the tasks, and keeps the keys and the list', async () => {
-  const r = await msiexec(['/x', WineMachine.windowsPath(msiFor['0.1.2'])], 'uninstall');
+  const r = await msiexec(['/x', WineMachine.windowsPath(msiFor['0.1.3'])], 'uninstall');
   assert.equal(r.status, 0, `msiexec /x: ${r.stderr}\n${r.log.slice(-3000)}`);
   assert.ok(!exists(INSTALL_DIR), `${INSTALL_DIR} should be gone: ${fs.existsSync(machine.unixPath(INSTALL_DIR)) ? fs.readdirSync(machine.unixPath(INSTALL_DIR)) : ''}`);
   for (const key of [...Object.values(REGISTRATION), 'HKLM\\Software\\Netral']) {
