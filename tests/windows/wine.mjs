@@ -1,6 +1,6 @@
-// A fresh Wine prefix as a Windows machine for a test file, and programs run in it the way
-// deploy.test.mjs runs them (its comments record why): output to files, a wait for the
-// program's exit, one persistent wineserver for the whole file.
+// A fresh Wine prefix as a Windows machine for a test file (deploy.test.mjs, msi.test.mjs), and
+// programs run in it: output to files, a wait for the program's exit, one persistent wineserver
+// for the whole file (the comments below say why).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,6 +25,9 @@ export class WineMachine {
     const machine = new WineMachine();
     const r = await machine.wine(['wineboot', '--init']);
     assert.equal(r.status, 0, `wineboot: ${r.stderr}`);
+    // From here one Wine session for the whole file: once the prefix is made and its first
+    // session has ended, a persistent wineserver, so that Wine's own services start once, not
+    // again for each command after the server's idle exit.
     for (const args of [['-w'], ['-p']]) {   // -p forks the server and exits: no pipes of ours
       const server = spawn('wineserver', args, { env: machine.env, stdio: 'ignore' });
       const [code] = await once(server, 'exit');
@@ -54,6 +57,9 @@ export class WineMachine {
     return `Z:${path.resolve(unixPath).replaceAll('/', '\\')}`;
   }
 
+  // A program's output goes to files, not pipes: the first Wine program of a session starts Wine's
+  // own services (services.exe, winedevice.exe, ...), which inherit its output and outlive it, so
+  // that a pipe would end only with the session, or never (a CI run waited on one for good).
   run(program, args, { input, extraEnv } = {}) {
     return new Promise((resolve, reject) => {
       const base = path.join(this.outputs, String(++this.runs));
