@@ -1,5 +1,22 @@
-# The Windows build's packaging beside the ZIP (included from the top CMakeLists.txt):
-# Authenticode signing of the programs and the MSI when given a certificate, and the MSI (wixl).
+# The Windows build's packaging beside the ZIP (included from the top CMakeLists.txt): the
+# Task Scheduler files, Authenticode signing of the programs and the MSI when given a
+# certificate, and the MSI (wixl).
+
+# ---- The tasks (sections 5 and 6 of docs/deployment.md) ----
+# In UTF-16 with a byte-order mark, as their declaration says and as Task Scheduler writes its
+# own: a parser that follows the declaration cannot read the ASCII bytes kept in git as UTF-16.
+find_program(NETRAL_ICONV iconv REQUIRED)
+set(NETRAL_TASK_FILES "")
+foreach(task netral-update netral-spool)   # Update: disabled until IT enables it; Spool: on
+  set(out ${CMAKE_BINARY_DIR}/tasks/${task}.xml)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_CURRENT_SOURCE_DIR}/manifests/windows/${task}.xml -DOUT=${out}
+            -DICONV=${NETRAL_ICONV} -P ${CMAKE_CURRENT_SOURCE_DIR}/host/windows/utf16.cmake
+    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/manifests/windows/${task}.xml ${CMAKE_CURRENT_SOURCE_DIR}/host/windows/utf16.cmake)
+  list(APPEND NETRAL_TASK_FILES ${out})
+endforeach()
+add_custom_target(task_files ALL DEPENDS ${NETRAL_TASK_FILES})
+install(FILES ${NETRAL_TASK_FILES} DESTINATION tasks)
 
 # ---- Code signing (osslsigncode) ----
 set(NETRAL_SIGN_CERT "" CACHE FILEPATH "Code-signing certificate chain (PEM); with NETRAL_SIGN_KEY")
@@ -60,6 +77,7 @@ if(NETRAL_WIXL AND NETRAL_WIXL_HEAT)
             ${CMAKE_CURRENT_SOURCE_DIR}/host/windows/sign.cmake
             ${CMAKE_CURRENT_SOURCE_DIR}/docs/deployment.md ${CMAKE_CURRENT_SOURCE_DIR}/docs/deployment.id.md
             ${CMAKE_BINARY_DIR}/manifests/chromium/id.netral.host.json ${CMAKE_BINARY_DIR}/manifests/firefox/id.netral.host.json
+            ${NETRAL_TASK_FILES}
     COMMENT "Building netral-${PROJECT_VERSION}-win64.msi (wixl)")
   add_custom_target(msi ALL DEPENDS ${NETRAL_MSI})
 else()

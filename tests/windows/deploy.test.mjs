@@ -192,7 +192,11 @@ test('an import replaces the list while a host has it open, and that host answer
 });
 
 test('a list the browser fetched: the host spools it under ProgramData, and the Spool task\'s command installs it', async () => {
-  const task = fs.readFileSync(unixPath(`${INSTALL_DIR}\\tasks\\netral-spool.xml`), 'utf8');
+  // UTF-16 with a byte-order mark, as its declaration says (and Task Scheduler's own files are).
+  const bytes = fs.readFileSync(unixPath(`${INSTALL_DIR}\\tasks\\netral-spool.xml`));
+  assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xfe], 'a UTF-16LE byte-order mark');
+  const task = bytes.subarray(2).toString('utf16le');
+  assert.match(task, /^<\?xml version="1\.0" encoding="UTF-16"\?>/);
   assert.match(task, /<Arguments>update --spool<\/Arguments>/);
   const list = await signedList('v3.jsonl', { version: 3 });
   const key = WineMachine.windowsPath(path.join(work, 'authority.key'));
