@@ -82,3 +82,21 @@ test('given a certificate, the build signs netral.exe, netral-host.exe and the M
     assert.notEqual(wrong.status, 0, `${file} should not verify against another certificate: ${wrong.output}`);
   }
 });
+
+test('a PKCS#12 file with a password signs too (NETRAL_SIGN_PKCS12, NETRAL_SIGN_PASSWORD_FILE)', () => {
+  const signer = certificate('Netral PKCS12 Signer');
+  const p12 = path.join(work, 'codesign.p12');
+  const passwordFile = path.join(work, 'password');
+  fs.writeFileSync(passwordFile, 'correct horse battery staple');
+  let r = run('openssl', ['pkcs12', '-export', '-inkey', signer.key, '-in', signer.cert, '-out', p12,
+    '-passout', `file:${passwordFile}`]);
+  assert.equal(r.status, 0, r.output);
+  const msi = path.join(work, 'copy.msi');
+  fs.copyFileSync(MSI, msi);
+  r = run('cmake', [`-DFILE=${msi}`, '-DOSSLSIGNCODE=osslsigncode', `-DPKCS12=${p12}`, `-DPASSWORD_FILE=${passwordFile}`,
+    '-P', path.join(SOURCE_DIR, 'host/windows/sign.cmake')]);
+  assert.equal(r.status, 0, r.output);
+  const ok = verify(msi, signer.cert);
+  assert.equal(ok.status, 0, ok.output);
+  assert.match(ok.output, /Subject: \/CN=Netral PKCS12 Signer/);
+});
