@@ -4,19 +4,18 @@
 // directories), the registry is Wine's, and the .reg policy templates from the package are
 // imported with Wine's reg.exe. Needs wine, minisign and cmake (to unpack).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { encodeFrame, FrameDecoder, listText } from '../host/format.mjs';
+import { GUARD_MS, WineMachine } from './wine.mjs';
 
 const PACKAGE = process.env.NETRAL_WINDOWS_PACKAGE;
 const EXTENSION_ID = 'agbjhpfjmmgmllicjnfkepfagmiajhfi';   // the build's default (CMake NETRAL_EXTENSION_ID)
 const OTHER_ID = 'pppppppppppppppppppppppppppppppp';
-const GUARD_MS = 120_000;   // turns a hang into a failure; Wine starts slowly, so generous
 
 const INSTALL_DIR = 'C:\\Program Files\\Netral';
 const NETRAL = `${INSTALL_DIR}\\netral.exe`;
@@ -29,57 +28,11 @@ const REGISTRATION = {
 };
 const manifestFile = (browser) => `${INSTALL_DIR}\\NativeMessagingHosts\\${browser}\\id.netral.host.json`;
 
-let prefix;      // the Wine prefix (a fresh "Windows machine")
+let machine;     // the Wine prefix (a fresh "Windows machine"), its programs run as wine.mjs says
 let work;        // Linux-side scratch: keys, lists
-let env;
 
-// C:\a\b -> the file inside the prefix.
-function unixPath(windowsPath) {
-  assert.match(windowsPath, /^C:\\/);
-  return path.join(prefix, 'drive_c', ...windowsPath.slice(3).split('\\'));
-}
-
-// The Wine processes running now, for the message of a hang (which one waits on which).
-function wineProcesses() {
-  try {
-    return execFileSync('ps', ['-eo', 'pid,ppid,stat,etime,args'], { encoding: 'utf8' }).split('\n')
-      .filter((line, i) => i === 0 || /wine|\.exe/i.test(line)).join('\n');
-  } catch (e) {
-    return `(ps failed: ${e.message})`;
-  }
-}
-
-// A program's output goes to files, not pipes: the first Wine program of a session starts Wine's
-// own services (services.exe, winedevice.exe, ...), which inherit its output and outlive it, so
-// that a pipe would end only with the session, or never (a CI run waited on one for good).
-const outputs = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-output-'));
-let runs = 0;
-
-function run(program, args, { input, extraEnv } = {}) {
-  return new Promise((resolve, reject) => {
-    const base = path.join(outputs, String(++runs));
-    const read = (what) => fs.readFileSync(`${base}.${what}`, 'utf8');
-    const out = fs.openSync(`${base}.out`, 'w');
-    const err = fs.openSync(`${base}.err`, 'w');
-    const child = spawn(program, args, { env: { ...env, ...extraEnv }, stdio: ['pipe', out, err] });
-    fs.closeSync(out);
-    fs.closeSync(err);
-    const guard = setTimeout(() => {
-      const processes = wineProcesses();
-      child.kill('SIGKILL');
-      reject(new Error(`${program} ${args.join(' ')}: no exit within ${GUARD_MS} ms; stderr: `
-        + `${read('err').slice(-2000)}\nprocesses then:\n${processes}`));
-    }, GUARD_MS);
-    child.on('error', reject);
-    child.stdin.on('error', () => {});   // a program that exits without reading its input
-    child.on('exit', (status) => {
-      clearTimeout(guard);
-      resolve({ status, stdout: read('out'), stderr: read('err') });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
+const unixPath = (windowsPath) => machine.unixPath(windowsPath);
+const run = (program, args, opts) => machine.run(program, args, opts);
 const wine = (args, opts) => run('wine', args, opts);
 const netral = (args, opts) => wine([NETRAL, ...args], opts);
 const regQuery = (key) => wine(['reg', 'query', key, '/ve']);
@@ -88,7 +41,7 @@ const regQuery = (key) => wine(['reg', 'query', key, '/ve']);
 class WinHost {
   constructor(manifestPath = HOST) {
     this.child = spawn('wine', [manifestPath, `chrome-extension://${EXTENSION_ID}/`],
-      { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      { env: machine.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.decoder = new FrameDecoder();
     this.frames = [];
     this.waiters = [];
@@ -100,7 +53,7 @@ class WinHost {
       }
     });
     this.child.stdin.on('error', () => {});   // an early exit shows as a missing reply
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));   // not its pipes' end: see run()
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));   // not its pipes' end: see run() in wine.mjs
   }
 
   next() {
@@ -141,22 +94,8 @@ function doctorFindings(stdout) {
 before(async () => {
   assert.ok(PACKAGE && fs.existsSync(PACKAGE),
     'NETRAL_WINDOWS_PACKAGE should name the ZIP made by cpack -G ZIP in the mingw-w64 build (ctest does it)');
-  prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-'));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'netral-wine-work-'));
-  env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETRAL_'))),
-    WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=d',
-  };
-  const boot = await wine(['wineboot', '--init']);
-  assert.equal(boot.status, 0, `wineboot: ${boot.stderr}`);
-  // From here one Wine session for the whole file: once the prefix is made and its first
-  // session has ended, a persistent wineserver, so that Wine's own services start once, not
-  // again for each command after the server's idle exit.
-  for (const args of [['-w'], ['-p']]) {   // -p forks the server and exits: no pipes of ours
-    const server = spawn('wineserver', args, { env, stdio: 'ignore' });
-    const [code] = await once(server, 'exit');
-    assert.equal(code, 0, `wineserver ${args.join(' ')}`);
-  }
+  machine = await WineMachine.boot();
   // A laptop with Chrome and Edge (doctor checks the browsers it finds, and any registered).
   for (const exe of ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
     'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe']) {
@@ -172,11 +111,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (prefix) {
-    await run('wineserver', ['-k']).catch(() => {});
-    fs.rmSync(prefix, { recursive: true, force: true });
-  }
-  fs.rmSync(outputs, { recursive: true, force: true });
+  if (machine) await machine.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -257,10 +192,14 @@ test('an import replaces the list while a host has it open, and that host answer
 });
 
 test('a list the browser fetched: the host spools it under ProgramData, and the Spool task\'s command installs it', async () => {
-  const task = fs.readFileSync(unixPath(`${INSTALL_DIR}\\tasks\\netral-spool.xml`), 'utf8');
+  // UTF-16 with a byte-order mark, as its declaration says (and Task Scheduler's own files are).
+  const bytes = fs.readFileSync(unixPath(`${INSTALL_DIR}\\tasks\\netral-spool.xml`));
+  assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xfe], 'a UTF-16LE byte-order mark');
+  const task = bytes.subarray(2).toString('utf16le');
+  assert.match(task, /^<\?xml version="1\.0" encoding="UTF-16"\?>/);
   assert.match(task, /<Arguments>update --spool<\/Arguments>/);
   const list = await signedList('v3.jsonl', { version: 3 });
-  const key = `Z:${path.join(work, 'authority.key').replaceAll('/', '\\')}`;
+  const key = WineMachine.windowsPath(path.join(work, 'authority.key'));
   const published = await netral(['publish', 'C:\\repo', list, '-s', key, '-W']);
   assert.equal(published.status, 0, published.stderr);
   const repo = (name) => fs.readFileSync(path.join(unixPath('C:\\repo'), name));
