@@ -121,3 +121,16 @@ test('a mark the site\'s redraw removed comes back; a page that lists nothing is
   assert.equal(elsewhere.sent.length, 0);
   assert.equal(elsewhere.marks.barText(), null);
 });
+
+test('followedIf: on a list that mixes in accounts one does not follow, only rows saying "Following" count', async () => {
+  const mixed = PAGE.replace('<button>Following</button></div></div><div data-testid="cellInnerDiv"><div data-testid="UserCell" role="button"><a href="/sari_kuliner">',
+    '<button>Following</button></div></div><div data-testid="cellInnerDiv"><div data-testid="UserCell" role="button"><a href="/sari_kuliner">')
+    .replace(/(<a href="\/RelawanMP">[^]*?)<button>Following<\/button>/, '$1<button aria-label="Follow @RelawanMP">Follow</button>');
+  const dom = pageWithScripts(mixed, 'https://x.com/someone/following', SCRIPTS);
+  const { window } = dom;
+  const adapter = { ...ADAPTER, accountLists: [{ ...ADAPTER.accountLists[0], followedIf: { find: 'button', text: '^(following|mengikuti)$' } }] };
+  const list = adapter.accountLists[0];
+  const rows = window.Netral.resolve.listRows(adapter, list, window.document);
+  assert.deepEqual([...rows.map((row) => row.querySelector('span').textContent)], ['@TimMerahPutih', '@sari_kuliner'],
+    'the row whose button says Follow is not one the employee follows');
+});

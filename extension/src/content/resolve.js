@@ -347,12 +347,24 @@
     return (adapter.accountLists || []).filter((list) => guarded(list.path, false, () => regex(list.path).test(path)));
   }
 
+  // A row of a list that mixes followed and other accounts (someone else's list, suggestions)
+  // counts only while it says it is followed: an element of it whose label or text matches.
+  function saysFollowed(list, row) {
+    const { find, text } = list.followedIf;
+    return [...guarded(find, [], () => row.querySelectorAll(find))].some((element) => (
+      [element.getAttribute('aria-label'), element.textContent].some((label) => label
+        && guarded(text, false, () => regex(text, 'i').test(label.trim())))
+    ));
+  }
+
   /** The rows of LIST (an entry of adapter.accountLists) in DOC, in document order. */
   function listRows(adapter, list, doc) {
     const scopes = list.within ? [...guarded(list.within, [], () => doc.querySelectorAll(list.within))] : [doc];
     const rows = new Set();
     for (const scope of scopes) {
-      for (const row of guarded(list.row, [], () => scope.querySelectorAll(list.row))) rows.add(row);
+      for (const row of guarded(list.row, [], () => scope.querySelectorAll(list.row))) {
+        if (!list.followedIf || saysFollowed(list, row)) rows.add(row);
+      }
     }
     return [...rows];
   }

@@ -23,7 +23,7 @@
   const DOCUMENT_FIELDS = ['netral_sites', 'version', 'min_extension', 'issued', 'expires', 'note', 'sites'];
   const SITE_FIELDS = ['platform', 'note', 'hosts', 'sources', 'posts', 'feeds', 'authors', 'pageAccount', 'rules', 'keys', 'keepParams',
     'accountLists'];
-  const ACCOUNT_LIST_FIELDS = ['kind', 'note', 'path', 'within', 'row', 'account'];
+  const ACCOUNT_LIST_FIELDS = ['kind', 'note', 'path', 'within', 'row', 'account', 'followedIf'];
   const RULE_FIELDS = ['action', 'note', 'selector', 'event', 'has', 'text', 'unless', 'account', 'opensContext', 'modifier'];
   const SOURCE_FIELDS = ['note', 'scope', 'find', 'attr', 'pattern', 'prefix', 'alias', 'freshIf'];
   const HOST_NAME = /^[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/;
@@ -205,6 +205,16 @@
         if (item.within !== undefined) selector(item.within, `${at}.within`);
         selector(item.row, `${at}.row`);
         if (item.account !== undefined) sources(item.account, `${at}.account`, named, { min: 1 });
+        if (item.followedIf !== undefined) {
+          const followed = item.followedIf;
+          if (!isObject(followed)) {
+            fault(`${at}.followedIf`, 'must be {find, text}');
+          } else {
+            fields(followed, ['find', 'text', 'note'], `${at}.followedIf`);
+            selector(followed.find, `${at}.followedIf.find`);
+            pattern(followed.text, `${at}.followedIf.text`, { flags: 'i' });
+          }
+        }
         if (item.note !== undefined) text(item.note, `${at}.note`, MAX.note);
       });
       if (value.note !== undefined) text(value.note, `${path}.note`, MAX.note);
@@ -273,6 +283,7 @@
       accountLists: (site.accountLists || []).map((item) => {
         const out = withoutNote(item);
         if (item.account) out.account = expandSources(item.account, named);
+        if (item.followedIf) out.followedIf = withoutNote(item.followedIf);
         return out;
       }),
     };
