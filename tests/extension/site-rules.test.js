@@ -14,6 +14,7 @@ import { pageHtml } from '../lib/fixtures.js';
 
 const SCRIPTS = contentScriptFiles().filter((file) => !file.endsWith('/main.js'));
 const BUNDLED = readJson(path.join(repoRoot, 'extension/rules/netral-sites.json'));
+const EXTENSION_VERSION = readJson(path.join(repoRoot, 'extension/manifest/base.json')).version;   // what min_extension is read against
 const schema = new Ajv({ allErrors: true, strict: true }).compile(readJson(path.join(repoRoot, 'docs/site-rules.schema.json')));
 
 function page(html = '<!DOCTYPE html><html><body></body></html>', url = 'https://x.com/home') {
@@ -28,7 +29,7 @@ const siteOf = (doc, platform) => doc.sites.find((site) => site.platform === pla
 test('the bundled rules pass the schema and the extension\'s check, every selector tried in a DOM', () => {
   assert.equal(schema(BUNDLED), true, JSON.stringify(schema.errors));
   const { Netral, check } = page();
-  const result = Netral.siteRules.compile(BUNDLED, { selectorOk: check, extensionVersion: '0.1.0' });
+  const result = Netral.siteRules.compile(BUNDLED, { selectorOk: check, extensionVersion: EXTENSION_VERSION });
   assert.equal(result.ok, true, result.errors && Netral.siteRules.describe(result.errors));
   assert.deepEqual(result.sites.map((site) => site.platform).sort(), [...Netral.account.platforms].sort());
   // What the content scripts use is that document: the registry loaded it at start.
@@ -87,7 +88,7 @@ for (const [what, mutate, faultPath, schemaSees] of FAULTS) {
     const { Netral, check } = page();
     const doc = copy();
     mutate(doc);
-    const result = Netral.siteRules.compile(doc, { selectorOk: check, extensionVersion: '0.1.0' });
+    const result = Netral.siteRules.compile(doc, { selectorOk: check, extensionVersion: EXTENSION_VERSION });
     assert.equal(result.ok, false);
     assert.equal(result.sites, undefined, 'nothing of a refused document is handed out');
     assert.ok(result.errors.some((error) => error.path === faultPath),
