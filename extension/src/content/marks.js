@@ -26,8 +26,9 @@
   `;
   const BAR_CSS = `
     :host { all: initial; }
-    .bar { display: flex; gap: 8px; align-items: center; font: 14px/1.4 system-ui, sans-serif; color: #fff;
+    .bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; font: 14px/1.4 system-ui, sans-serif; color: #fff;
       background: #7a2400; border-radius: 8px; padding: 8px 12px; box-shadow: 0 2px 8px rgba(0,0,0,.3); max-width: 90vw; }
+    span { white-space: nowrap; }
     button { font: inherit; color: #7a2400; background: #fff; border: 0; border-radius: 4px; padding: 2px 10px; cursor: pointer; }
     button:focus { outline: 3px solid #8ab4ff; outline-offset: 2px; }
   `;
