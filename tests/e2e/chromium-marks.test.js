@@ -2,26 +2,24 @@
 // X's Following list and YouTube's subscriptions (the project's fixtures), each listed account
 // gets a mark naming the campaign, a bar counts them, a row that scrolls in later gets its mark
 // too, unlisted rows get none, and the row's own Following/Unfollow goes to the site untouched.
+// And a comment that mentions a listed account warns at send (Instagram).
 // The marks live in closed shadow roots: the test reads them over the DevTools protocol
 // (DOM.getDocument with pierce), as no page script can.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canWriteChromiumPolicy } from './lib/policy.js';
 import { fileDeadline, waitingFor } from './lib/lifetime.js';
-import { artifact, inTab, isListed, loadSpec, openChromium, prepare } from './lib/scenario.js';
+import { artifact, exerciseClear, exerciseListed, inTab, isListed, loadSpec, openChromium, prepare } from './lib/scenario.js';
 
 fileDeadline(300, 'e2e/chromium-marks.test.js');
 
 const PAGES = ['x-following-en', 'youtube-following-id'];
-// The marks in Indonesian whatever the browser's language: set by policy.
-const noPolicy = canWriteChromiumPolicy() ? false : 'needs write access to /etc/chromium/policies/managed';
+const INSTAGRAM = loadSpec('instagram-en');
 
 let env;
 let chromium;
 before(async () => {
-  if (noPolicy) return;
-  env = await prepare({ pages: PAGES });
-  chromium = await openChromium(env, { name: 'profile-marks', policy: { language: 'id' } });
+  env = await prepare({ pages: [...PAGES, 'instagram-en'] });
+  chromium = await openChromium(env, { name: 'profile-marks' });   // browser in Indonesian, no policy
 });
 after(async () => {
   await chromium?.close();
@@ -51,7 +49,7 @@ async function ourTexts(page) {
 
 const marksIn = (page, selectors) => page.evaluate((list) => list.map((s) => document.querySelector(s)?.querySelector('[data-netral-mark]') !== null), selectors);
 
-describe('Chromium: listed accounts among those followed', { skip: noPolicy }, () => {
+describe('Chromium: listed accounts among those followed', () => {
   for (const name of PAGES) {
     const spec = loadSpec(name);
     const list = spec.lists[0];
@@ -66,8 +64,9 @@ describe('Chromium: listed accounts among those followed', { skip: noPolicy }, (
           { timeout: 15000, polling: 'mutation' }, count));
         assert.deepEqual(await marksIn(page, list.rows.map((row) => row.selector)), listed, 'a mark on each listed row and on no other');
         const texts = await ourTexts(page);
-        assert.ok(texts.some((t) => t.startsWith(`${count} akun kampanye yang Anda ikuti di halaman ini`)),
-          `the bar counts ${count}: ${JSON.stringify(texts)}`);
+        // In the page's language (the X page is in English, the YouTube one in Indonesian).
+        const bar = spec.lang === 'en' ? `Campaign accounts you follow on this page: ${count}` : `${count} akun kampanye yang Anda ikuti di halaman ini`;
+        assert.ok(texts.some((t) => t.startsWith(bar)), `the bar says "${bar}": ${JSON.stringify(texts)}`);
         assert.ok(texts.some((t) => t.includes('Tim Pemenangan Merah Putih (uji)')), 'a mark names the campaign');
         await page.screenshot({ path: artifact(`chromium-marks-${name}.png`) });
 
@@ -102,4 +101,31 @@ describe('Chromium: listed accounts among those followed', { skip: noPolicy }, (
       }, name);
     });
   }
+});
+
+describe('Chromium: a comment that mentions a listed account', () => {
+  // The second post is by an account that is not listed; its comment box and Post.
+  const POST = '#feed > article:nth-of-type(2) form > div[role="button"]:last-child';
+  const BOX = '#feed > article:nth-of-type(2) textarea';
+  const typed = async (page, text) => {
+    await page.click(BOX, { clickCount: 3 });
+    await page.keyboard.press('Backspace');
+    await page.type(BOX, text);
+  };
+
+  test('instagram-en: Post of a comment naming @timpemenangan.merahputih warns, naming it; one naming nobody listed goes on', async () => {
+    await inTab(chromium.browser, INSTAGRAM.url, async (page, probe) => {
+      await typed(page, 'Ayo dukung @timpemenangan.merahputih!');
+      const facts = await exerciseListed(page, probe, { selector: POST, what: 'Post', expect: { action: 'comment', platform: 'instagram', account: '@timpemenangan.merahputih' } },
+        { screenshot: artifact('chromium-mention-comment.png') });
+      assert.match(facts.said, /Komentar Anda menyebut @timpemenangan\.merahputih/);
+      assert.equal(facts.ranWhileWarning, 0);
+      assert.equal(facts.ranAfterProceed, 1);
+
+      await typed(page, 'Terima kasih @sari.kuliner');
+      const clear = await exerciseClear(page, probe, { selector: POST, what: 'Post', expect: { action: 'comment', platform: 'instagram', account: '@dinas.kominfo.contoh' } });
+      assert.equal(clear.warning, false);
+      assert.equal(clear.ran, 2);
+    }, 'instagram-en');
+  });
 });

@@ -42,7 +42,7 @@ function setUp(url = 'https://x.com/budisantoso/following') {
   const queue = [];
   const t = window.Netral.strings.create(MESSAGES);
   const marks = window.Netral.marks.createMarks({
-    window, adapter: ADAPTER, verdicts, enabled: () => true, t: () => t, schedule: (fn) => queue.push(fn),
+    window, adapter: ADAPTER, verdicts, enabled: () => true, strings: async () => t, schedule: (fn) => queue.push(fn),
   });
   // Runs what the page's changes scheduled, then lets the lookups' replies arrive.
   const settle = async () => {

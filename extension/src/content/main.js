@@ -83,9 +83,21 @@
     root.setTimeout(() => { if (enabled() && netral.recognition.postsMissing(root, adapter)) report('noPosts'); }, POSTS_WITHIN_MS);
   }, { once: true });
   netral.prefetch.createPrefetcher({ window: root, adapter, verdicts, enabled }).start();
+  // The marks speak the page's language (its <html lang>), unless the policy forces one.
+  const pageStrings = new Map();
+  function marksStrings() {
+    const lang = (root.document.documentElement.lang || '').toLowerCase();
+    const page = lang.startsWith('en') ? 'en' : lang.startsWith('id') ? 'id' : null;
+    if (policy.language !== 'auto' || !page) return Promise.resolve(t);
+    if (!pageStrings.has(page)) {
+      pageStrings.set(page, send({ type: 'strings', language: page })
+        .then(({ messages }) => netral.strings.create(messages), () => t));
+    }
+    return pageStrings.get(page);
+  }
   // Listed accounts among those followed, groups joined and posts liked, on the pages that
   // list them (the site's accountLists): marked, and counted in a bar.
-  netral.marks.createMarks({ window: root, adapter, verdicts, enabled, t: () => t }).start();
+  netral.marks.createMarks({ window: root, adapter, verdicts, enabled, strings: marksStrings }).start();
 
   // The warning's frame is added once the page has settled, whatever the page holds, so its
   // arrival says nothing about any account; a warning then opens without loading anything.

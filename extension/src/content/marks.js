@@ -40,11 +40,12 @@
    * @param adapter  the site's adapter (accountLists)
    * @param verdicts from verdicts.createVerdicts (lookup)
    * @param enabled  () → whether Netral watches this site now
-   * @param t        () → the strings function (common/strings.js) in the warning's language
+   * @param strings  () → Promise of the strings function (common/strings.js) for the marks: in
+   *                 the page's language, unless the policy forces one
    * @param schedule (fn) → void: when to look at the page again after it changed
    */
   function createMarks({
-    window, adapter, verdicts, enabled, t,
+    window, adapter, verdicts, enabled, strings,
     schedule = (fn) => (typeof window.requestIdleCallback === 'function'
       ? window.requestIdleCallback(fn, { timeout: 300 }) : window.setTimeout(fn, 50)),
   }) {
@@ -58,6 +59,7 @@
     let at = 0;                   // the mark the bar steps from
     let pending = false;
     let observer = null;
+    let t = (key) => key;         // the strings of the last look
 
     function element(tag, attributes = {}, text = null) {
       const node = doc.createElement(tag);
@@ -87,7 +89,7 @@
     function addMark(row, kind, target, reply) {
       listed.set(row, { kind, target, reply });
       const { host, shadow } = shadowHost(HOST_STYLE, MARK_CSS);
-      const text = t()(MARK_KEYS[kind], target.account, entityText(reply.entity));
+      const text = t(MARK_KEYS[kind], target.account, entityText(reply.entity));
       shadow.append(element('span', { class: 'mark', role: 'note', tabindex: '-1' }, text));
       host.dataset.netralMark = '';   // for people reading the page's DOM; the text stays inside
       row.prepend(host);
@@ -114,9 +116,9 @@
         const { host, shadow } = shadowHost(BAR_STYLE, BAR_CSS);
         const box = element('div', { class: 'bar', role: 'status' });
         const count = element('span');
-        const previous = element('button', { type: 'button' }, t()('marksPrevious'));
-        const next = element('button', { type: 'button' }, t()('marksNext'));
-        const close = element('button', { type: 'button', 'aria-label': t()('marksClose') }, '×');
+        const previous = element('button', { type: 'button' }, t('marksPrevious'));
+        const next = element('button', { type: 'button' }, t('marksNext'));
+        const close = element('button', { type: 'button', 'aria-label': t('marksClose') }, '×');
         previous.addEventListener('click', () => step(-1));
         next.addEventListener('click', () => step(1));
         close.addEventListener('click', () => { host.remove(); bar.closed = true; });
@@ -128,7 +130,7 @@
       }
       if (bar.closed) return;
       const kind = live[0].kind;
-      bar.count.textContent = t()(COUNT_KEYS[kind], String(live.length));
+      bar.count.textContent = t(COUNT_KEYS[kind], String(live.length));
     }
 
     // New rows of the lists shown here: their accounts looked up together, the listed marked.
@@ -153,7 +155,8 @@
       }
       if (remarked) showBar();
       if (!fresh.length) return;
-      verdicts.lookup(fresh.map((f) => f.target)).then((replies) => {
+      Promise.all([verdicts.lookup(fresh.map((f) => f.target)), strings()]).then(([replies, current]) => {
+        t = current;
         replies.forEach((reply, i) => {
           if (reply && reply.verdict === 'listed' && fresh[i].row.isConnected) addMark(fresh[i].row, fresh[i].kind, fresh[i].target, reply);
         });
