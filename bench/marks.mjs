@@ -6,7 +6,8 @@
 // samples with an extension frame on the stack: Netral's JavaScript and the DOM work it calls)
 // per 100 rows, and the long tasks (> 50 ms) during the run, beside a Chromium without the
 // extension doing the same.
-// Usage: node bench/marks.mjs [--rows N] [--build DIR] [--json FILE] [--keep]
+// Usage: node bench/marks.mjs [--rows N] [--build DIR] [--json FILE] [--profile FILE] [--keep]
+// (--profile: the Netral tab's CPU profile, for bench/lib/profile-summary.mjs or DevTools)
 // Issue 13's goal: ≤ 2 ms of main thread per 100 rows, and no long task caused by Netral.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -130,6 +131,7 @@ async function main() {
     const started = Date.now();
     const marks = await grow(page, row, { waitForMarks: name === 'netral' });
     const { profile } = await cdp.send('Profiler.stop');
+    if (options.profile && name === 'netral') fs.writeFileSync(options.profile, JSON.stringify(profile));
     const longTasks = await page.evaluate(() => window.__longTasks);
     result[name] = {
       rows: ROWS, marks: name === 'netral' ? await page.evaluate(() => document.querySelectorAll('[data-netral-mark]').length) : 0,

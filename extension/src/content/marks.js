@@ -50,10 +50,14 @@
       ? window.requestIdleCallback(fn, { timeout: 300 }) : window.setTimeout(fn, 50)),
   }) {
     const doc = window.document;
-    const { listsAt, listRows, rowAccount } = netral.resolve;
+    const { listsAt, listRows, rowAccount, rowsIn } = netral.resolve;
     const seen = new WeakMap();   // row → its account, or null (read once)
     const listed = new WeakMap(); // row → {kind, target, reply}: what its mark says
-    let marked = [];              // {row, host, kind, focus}
+    const marked = new Map();     // row → {row, host, kind, focus}
+    const rowOfHost = new WeakMap();
+    const added = new Set();      // elements the page added since the last look
+    const unmarked = new Set();   // rows whose mark the page took away since the last look
+    let lastPath = null;          // a new path (in-app navigation) is looked at whole
     const ownHosts = new WeakSet();
     let bar = null;
     let at = 0;                   // the mark the bar steps from
@@ -68,10 +72,25 @@
       return node;
     }
 
+    // One parsed style sheet for every mark (a <style> in each would be parsed each time).
+    const sheets = new Map();
+    function styled(shadow, css) {
+      try {
+        if (!sheets.has(css)) {
+          const sheet = new window.CSSStyleSheet();
+          sheet.replaceSync(css);
+          sheets.set(css, sheet);
+        }
+        shadow.adoptedStyleSheets = [sheets.get(css)];
+      } catch {
+        shadow.append(element('style', {}, css));   // no constructable style sheets here
+      }
+    }
+
     function shadowHost(style, css, tag = 'div') {
       const host = element(tag, { style });
       const shadow = host.attachShadow({ mode: 'closed' });
-      shadow.append(element('style', {}, css));
+      styled(shadow, css);
       ownHosts.add(host);
       return { host, shadow };
     }
@@ -81,9 +100,10 @@
       return [entity.name, entity.party, entity.election].filter(Boolean).join(' · ');
     }
 
-    // Rows in the order the page shows them, whatever order they were found in.
-    function inPageOrder(items) {
-      return items.sort((a, b) => (a.row.compareDocumentPosition(b.row) & 4 ? -1 : 1));   // 4: FOLLOWING
+    // The marks still in the page, in the order the page shows their rows.
+    function liveMarks() {
+      return [...marked.values()].filter((m) => m.host.isConnected)
+        .sort((a, b) => (a.row.compareDocumentPosition(b.row) & 4 ? -1 : 1));   // 4: FOLLOWING
     }
 
     function addMark(row, kind, target, reply) {
@@ -93,13 +113,12 @@
       shadow.append(element('span', { class: 'mark', role: 'note', tabindex: '-1' }, text));
       host.dataset.netralMark = '';   // for people reading the page's DOM; the text stays inside
       row.prepend(host);
-      marked = inPageOrder([...marked.filter((m) => m.row !== row), {
-        row, host, kind, focus: () => shadow.querySelector('.mark').focus({ preventScroll: true }),
-      }]);
+      rowOfHost.set(host, row);
+      marked.set(row, { row, host, kind, focus: () => shadow.querySelector('.mark').focus({ preventScroll: true }) });
     }
 
     function step(by) {
-      const live = marked.filter((m) => m.host.isConnected);
+      const live = liveMarks();
       if (!live.length) return;
       at = (at + by + live.length) % live.length;
       live[at].row.scrollIntoView({ block: 'center' });
@@ -107,7 +126,7 @@
     }
 
     function showBar() {
-      const live = marked.filter((m) => m.host.isConnected);
+      const live = [...marked.values()].filter((m) => m.host.isConnected);
       if (!live.length) {
         if (bar) bar.host.remove();
         return;
@@ -133,26 +152,41 @@
       bar.count.textContent = t(COUNT_KEYS[kind], String(live.length));
     }
 
+    // The rows to read: all of the lists' rows on a new path, else those the page added since.
+    function candidateRows(list, whole) {
+      if (whole) return listRows(adapter, list, doc);
+      const rows = new Set();
+      for (const root of added) if (root.isConnected) for (const row of rowsIn(adapter, list, root)) rows.add(row);
+      return [...rows];
+    }
+
     // New rows of the lists shown here: their accounts looked up together, the listed marked.
     function look() {
       pending = false;
       if (!enabled()) return;
-      const lists = listsAt(adapter, window.location.pathname);
+      const path = window.location.pathname;
+      const whole = path !== lastPath;
+      lastPath = path;
+      const lists = listsAt(adapter, path);
       const fresh = [];
       let remarked = false;
+      for (const row of unmarked) {   // the site redrew the row
+        const known = listed.get(row);
+        if (known && row.isConnected && !(marked.get(row) && marked.get(row).host.isConnected)) {
+          addMark(row, known.kind, known.target, known.reply);
+          remarked = true;
+        }
+      }
+      unmarked.clear();
       for (const list of lists) {
-        for (const row of listRows(adapter, list, doc)) {
-          const known = listed.get(row);
-          if (known && !marked.some((m) => m.row === row && m.host.isConnected)) {   // the site redrew the row
-            addMark(row, known.kind, known.target, known.reply);
-            remarked = true;
-          }
+        for (const row of candidateRows(list, whole)) {
           if (seen.has(row)) continue;
           const target = rowAccount(adapter, list, row);
           seen.set(row, target);
           if (target) fresh.push({ row, target, kind: list.kind });
         }
       }
+      added.clear();
       if (remarked) showBar();
       if (!fresh.length) return;
       Promise.all([verdicts.lookup(fresh.map((f) => f.target)), strings()]).then(([replies, current]) => {
@@ -173,9 +207,18 @@
     function start() {
       if (!(adapter.accountLists || []).length) return;
       observer = new window.MutationObserver((records) => {
-        // Adding our own marks and bar changes nothing worth a look (removing them does).
-        if (records.every((r) => r.removedNodes.length === 0 && [...r.addedNodes].every((n) => ownHosts.has(n)))) return;
-        later();
+        let worth = false;
+        for (const record of records) {
+          for (const node of record.addedNodes) {
+            if (node.nodeType !== 1 || ownHosts.has(node)) continue;   // our own marks and bar
+            added.add(node);
+            worth = true;
+          }
+          for (const node of record.removedNodes) {
+            if (rowOfHost.has(node)) { unmarked.add(rowOfHost.get(node)); worth = true; }
+          }
+        }
+        if (worth || window.location.pathname !== lastPath) later();
       });
       const begin = () => {
         observer.observe(doc.documentElement, { childList: true, subtree: true });
@@ -189,7 +232,7 @@
       start, look, next: () => step(1), previous: () => step(-1),
       barText: () => (bar && bar.host.isConnected ? bar.count.textContent : null),
       isOwn: (node) => ownHosts.has(node),
-      marks: () => marked.filter((m) => m.host.isConnected).map((m) => m.row),
+      marks: () => liveMarks().map((m) => m.row),
     };
   }
 

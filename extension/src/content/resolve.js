@@ -369,6 +369,23 @@
     return [...rows];
   }
 
+  /**
+   * The rows of LIST that ROOT (an element the page added) is in or holds: the row around it,
+   * else the rows inside it, within the list's scope and, with followedIf, saying followed.
+   */
+  function rowsIn(adapter, list, root) {
+    if (!root || root.nodeType !== 1) return [];
+    // Rows inside it first (a page adds whole rows, often many at once); only an element added
+    // into a row (no row inside it) is looked up the ancestors.
+    let candidates = [...guarded(list.row, [], () => root.querySelectorAll(list.row))];
+    if (!candidates.length) {
+      const around = guarded(list.row, null, () => root.closest(list.row));
+      candidates = around ? [around] : [];
+    }
+    return candidates.filter((row) => (!list.within || guarded(list.within, null, () => row.closest(list.within)))
+      && (!list.followedIf || saysFollowed(list, row)));
+  }
+
   /** ROW's account (read as a post: LIST's sources, or the site's authors), or null. */
   function rowAccount(adapter, list, row) {
     for (const source of list.account || adapter.authors || []) {
@@ -380,6 +397,6 @@
 
   netral.resolve = {
     classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable, listsAt, listRows,
-    rowAccount, composerText, mentionsIn,
+    rowAccount, rowsIn, composerText, mentionsIn,
   };
 })(globalThis);

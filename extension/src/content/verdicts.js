@@ -100,11 +100,12 @@
      */
     function lookup(targets) {
       const replies = targets.map((target) => peek(target));
-      const missing = [];
-      targets.forEach((target, i) => { if (!replies[i] && !missing.some((m) => keyOf(m) === keyOf(target))) missing.push(target); });
+      const missing = new Map();   // key → target, each account once
+      targets.forEach((target, i) => { if (!replies[i]) missing.set(keyOf(target), target); });
       const asked = [];
-      for (let start = 0; start < missing.length; start += BATCH_LIMIT) {
-        const items = missing.slice(start, start + BATCH_LIMIT).map((t) => ({ platform: t.platform, account: t.account }));
+      const unknown = [...missing.values()];
+      for (let start = 0; start < unknown.length; start += BATCH_LIMIT) {
+        const items = unknown.slice(start, start + BATCH_LIMIT).map((t) => ({ platform: t.platform, account: t.account }));
         asked.push(send({ type: 'check_batch', items }).then((results) => {
           items.forEach((item, index) => { if (results && results[index]) remember(item, results[index]); });
           return items.map((item, index) => [keyOf(item), (results && results[index]) || null]);
