@@ -134,3 +134,29 @@ test('followedIf: on a list that mixes in accounts one does not follow, only row
   assert.deepEqual([...rows.map((row) => row.querySelector('span').textContent)], ['@TimMerahPutih', '@sari_kuliner'],
     'the row whose button says Follow is not one the employee follows');
 });
+
+test('a row is listed when the list names another form of its account (X\'s numeric id); the mark names its @handle', async () => {
+  const html = PAGE.replace('<button>Following</button>', '<button data-testid="7000000009-unfollow">Following</button>');
+  const dom = pageWithScripts(html, 'https://x.com/budisantoso/following', SCRIPTS);
+  const { window } = dom;
+  const adapter = { ...ADAPTER, accountLists: [{ ...ADAPTER.accountLists[0], account: [...ADAPTER.accountLists[0].account,
+    { find: '[data-testid$="-unfollow"]', attr: 'data-testid', pattern: '^(\\d+)-unfollow$', prefix: 'id:', alias: true }] }] };
+  const asked = [];
+  const verdicts = window.Netral.verdicts.createVerdicts({
+    send: async (message) => {
+      asked.push(...message.items.map((i) => i.account));
+      return message.items.map((item) => (item.account === 'id:7000000009'
+        ? { verdict: 'listed', account: item.account, entity: { name: 'Tim Merah Putih' } } : { verdict: 'clear', account: item.account }));
+    },
+  });
+  const t = window.Netral.strings.create(MESSAGES);
+  const queue = [];
+  const marks = window.Netral.marks.createMarks({ window, adapter, verdicts, enabled: () => true, strings: async () => t, schedule: (fn) => queue.push(fn) });
+  marks.start();
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length) queue.shift()();
+  }
+  assert.ok(asked.includes('id:7000000009'), 'the id is asked about too');
+  assert.deepEqual([...marks.marks().map(handleOf)], ['@TimMerahPutih']);
+});

@@ -50,7 +50,7 @@
       ? window.requestIdleCallback(fn, { timeout: 300 }) : window.setTimeout(fn, 50)),
   }) {
     const doc = window.document;
-    const { listsAt, listRows, rowAccount, rowsIn } = netral.resolve;
+    const { listsAt, listRows, rowAccounts, rowsIn } = netral.resolve;
     const seen = new WeakMap();   // row → its account, or null (read once)
     const listed = new WeakMap(); // row → {kind, target, reply}: what its mark says
     const marked = new Map();     // row → {row, host, kind, focus}
@@ -181,19 +181,25 @@
       for (const list of lists) {
         for (const row of candidateRows(list, whole)) {
           if (seen.has(row)) continue;
-          const target = rowAccount(adapter, list, row);
+          const { target, aliases } = rowAccounts(adapter, list, row);
           seen.set(row, target);
-          if (target) fresh.push({ row, target, kind: list.kind });
+          if (target) fresh.push({ row, forms: [target, ...aliases], kind: list.kind });
         }
       }
       added.clear();
       if (remarked) showBar();
       if (!fresh.length) return;
-      Promise.all([verdicts.lookup(fresh.map((f) => f.target)), strings()]).then(([replies, current]) => {
+      // Every form of each row's account; a row is listed when one of its forms is.
+      const forms = fresh.flatMap((f) => f.forms);
+      Promise.all([verdicts.lookup(forms), strings()]).then(([replies, current]) => {
         t = current;
-        replies.forEach((reply, i) => {
-          if (reply && reply.verdict === 'listed' && fresh[i].row.isConnected) addMark(fresh[i].row, fresh[i].kind, fresh[i].target, reply);
-        });
+        let at = 0;
+        for (const f of fresh) {
+          const mine = replies.slice(at, at + f.forms.length);
+          at += f.forms.length;
+          const index = mine.findIndex((reply) => reply && reply.verdict === 'listed');
+          if (index >= 0 && f.row.isConnected) addMark(f.row, f.kind, f.forms[0], mine[index]);   // named by its first form
+        }
         showBar();
       }).catch((error) => console.error('Netral:', error));
     }

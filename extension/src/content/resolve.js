@@ -388,15 +388,28 @@
 
   /** ROW's account (read as a post: LIST's sources, or the site's authors), or null. */
   function rowAccount(adapter, list, row) {
+    return rowAccounts(adapter, list, row).target;
+  }
+
+  /**
+   * ROW's account and its other forms: {target, aliases}, as for a click: the first source that
+   * yields one, then the `alias: true` sources after it (X's numeric id beside the @handle).
+   */
+  function rowAccounts(adapter, list, row) {
+    let target = null;
+    const aliases = [];
     for (const source of list.account || adapter.authors || []) {
-      const target = accountFrom(adapter, source, row, row, row.ownerDocument, null);
-      if (target) return target;
+      if (target && !source.alias) continue;
+      const found = accountFrom(adapter, source, row, row, row.ownerDocument, null);
+      if (!found) continue;
+      if (!target) target = found;
+      else if (found.account !== target.account && !aliases.some((a) => a.account === found.account)) aliases.push(found);
     }
-    return null;
+    return { target, aliases };
   }
 
   netral.resolve = {
     classify, classifyEvent, shortcutButton, accountsIn, pageAccount, postOf, postSelector, isEditable, listsAt, listRows,
-    rowAccount, rowsIn, composerText, mentionsIn,
+    rowAccount, rowAccounts, rowsIn, composerText, mentionsIn,
   };
 })(globalThis);
