@@ -324,7 +324,7 @@ function report(results) {
   const m = results.machine;
   console.log(`\nNetral benchmarks, ${m.date}, commit ${m.commit}${m.dirty ? ' + uncommitted changes' : ''}`
     + `, ${results.plan.main.toLocaleString('en')}-entry list${results.plan.quick ? ' (quick run)' : ''}\n`);
-  console.log(goalsTable(main, results.sizes, results.browser, 'text', results.web));
+  console.log(goalsTable(main, results.sizes, results.browser, 'text', results.web, results.marks));
   fs.writeFileSync(path.join(repoRoot, 'docs/benchmarks-growth.svg'), growthSvg(results.sizes));
   writeReport(path.join(repoRoot, 'docs/benchmarks.md'), results);
 }
@@ -371,11 +371,21 @@ async function main() {
       : { error: `web-update.mjs exited with status ${child.status ?? child.signal} (it needs root: a managed policy)` };
   }
 
+  let marks = null;
+  if (!options['no-browser']) {
+    const json = path.join(scratch, 'marks.json');
+    log('marks on a Following list in Chromium (bench/marks.mjs)');
+    const child = spawnSync(process.execPath, [path.join(benchDir, 'marks.mjs'), '--build', tools.buildDir, '--json', json,
+      ...(quick ? ['--rows', '1000'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    marks = child.status === 0 ? JSON.parse(fs.readFileSync(json, 'utf8'))
+      : { error: `marks.mjs exited with status ${child.status ?? child.signal}` };
+  }
+
   const finishedAt = new Date();
   machine.loadAtEnd = os.loadavg()[0];
   const results = {
     machine, plan: { ...plan, main: MAIN, quick, batchItems: BATCH_ITEMS },
-    minutes: (finishedAt - startedAt) / 60000, sizes, browser, web,
+    minutes: (finishedAt - startedAt) / 60000, sizes, browser, web, marks,
   };
   report(results);
   if (options.keep) fs.writeFileSync(path.join(scratch, 'results.json'), JSON.stringify(results, null, 2));
