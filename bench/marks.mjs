@@ -42,9 +42,8 @@ const URL_OF_LIST = 'https://x.com/AsnContoh/following';
 function pageAndRow() {
   const { JSDOM } = requireTests('jsdom');
   const dom = new JSDOM(fs.readFileSync(path.join(repoRoot, 'tests/fixtures/sites/x-following-en.html'), 'utf8'));
-  const cells = [...dom.window.document.querySelectorAll('[data-testid="primaryColumn"] [data-testid="cellInnerDiv"]')]
-    .filter((cell) => cell.querySelector('[data-testid="7000000001-unfollow"]') || cell.nextElementSibling);
-  const first = cells.find((cell) => cell.querySelector('[data-testid="7000000001-unfollow"]'));
+  const toggle = dom.window.document.querySelector('[data-testid="primaryColumn"] [data-testid="7000000001-unfollow"]');
+  const first = toggle && toggle.closest('[data-testid="cellInnerDiv"]');
   if (!first) throw new Error('x-following-en.html: no row of @TimMerahPutih (id 7000000001) found (has the fixture changed?)');
   const row = first.outerHTML;
   const container = first.parentElement;

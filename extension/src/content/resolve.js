@@ -181,25 +181,31 @@
     return null;
   }
 
-  // The target is what the first source that yields an account gives. Sources marked
-  // `alias: true` after it, in the same list, may name the same account in another form
-  // (X's follow button: its numeric id and its @handle); those are checked too. A rule
-  // without its own sources uses the post's authors, else the page's account: two lists.
+  // The target is what the first source that yields an account gives (READ(source): the
+  // account or null). Sources marked `alias: true` after it, in the same list, may name the
+  // same account in another form (X's follow button: its numeric id and its @handle); those
+  // are checked too.
+  function targetWithAliases(sources, read) {
+    let target = null;
+    const aliases = [];
+    for (const source of sources) {
+      if (target && !source.alias) continue;
+      const found = read(source);
+      if (!found) continue;
+      if (!target) target = found;
+      else if (found.account !== target.account && !aliases.some((a) => a.account === found.account)) aliases.push(found);
+    }
+    return { target, aliases };
+  }
+
+  // A rule without its own sources uses the post's authors, else the page's account: two lists.
   function accountsFor(adapter, rule, element, doc, context) {
     const post = postOf(adapter, element);
     const lists = rule.account ? [rule.account] : [post ? adapter.authors || [] : [], adapter.pageAccount || []];
     for (const sources of lists) {
-      let target = null;
-      const aliases = [];
-      for (const source of sources) {
-        if ((source.scope || 'post') === 'post' && !post) continue;
-        if (target && !source.alias) continue;
-        const found = accountFrom(adapter, source, element, post, doc, context);
-        if (!found) continue;
-        if (!target) target = found;
-        else if (found.account !== target.account && !aliases.some((a) => a.account === found.account)) aliases.push(found);
-      }
-      if (target) return { target, aliases };
+      const found = targetWithAliases(sources, (source) => ((source.scope || 'post') === 'post' && !post ? null
+        : accountFrom(adapter, source, element, post, doc, context)));
+      if (found.target) return found;
     }
     return { target: null, aliases: [] };
   }
@@ -396,16 +402,8 @@
    * yields one, then the `alias: true` sources after it (X's numeric id beside the @handle).
    */
   function rowAccounts(adapter, list, row) {
-    let target = null;
-    const aliases = [];
-    for (const source of list.account || adapter.authors || []) {
-      if (target && !source.alias) continue;
-      const found = accountFrom(adapter, source, row, row, row.ownerDocument, null);
-      if (!found) continue;
-      if (!target) target = found;
-      else if (found.account !== target.account && !aliases.some((a) => a.account === found.account)) aliases.push(found);
-    }
-    return { target, aliases };
+    return targetWithAliases(list.account || adapter.authors || [],
+      (source) => accountFrom(adapter, source, row, row, row.ownerDocument, null));
   }
 
   netral.resolve = {

@@ -102,14 +102,21 @@
       const replies = targets.map((target) => peek(target));
       const missing = new Map();   // key → target, each account once
       targets.forEach((target, i) => { if (!replies[i]) missing.set(keyOf(target), target); });
+      // An account already asked about (a prefetch's batch) is waited for, not asked again.
       const asked = [];
-      const unknown = [...missing.values()];
+      const unknown = [];
+      for (const [key, target] of missing) {
+        if (inFlight.has(key)) asked.push(inFlight.get(key).then((reply) => [[key, reply || null]], () => []));
+        else unknown.push(target);
+      }
       for (let start = 0; start < unknown.length; start += BATCH_LIMIT) {
         const items = unknown.slice(start, start + BATCH_LIMIT).map((t) => ({ platform: t.platform, account: t.account }));
-        asked.push(send({ type: 'check_batch', items }).then((results) => {
+        const request = send({ type: 'check_batch', items });
+        items.forEach((item, index) => inFlight.set(keyOf(item), request.then((results) => results[index])));
+        asked.push(request.then((results) => {
           items.forEach((item, index) => { if (results && results[index]) remember(item, results[index]); });
           return items.map((item, index) => [keyOf(item), (results && results[index]) || null]);
-        }, () => []));
+        }, () => []).finally(() => items.forEach((item) => inFlight.delete(keyOf(item)))));
       }
       return Promise.all(asked).then((answered) => {
         const byKey = new Map(answered.flat());
